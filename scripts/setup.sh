@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Install every Debian package the build and the tests need.  Idempotent:
+# a second run installs nothing and only re-checks.  Needs root (or sudo).
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+PKGS="build-essential autoconf automake libtool pkg-config
+libnl-3-dev libnl-genl-3-dev libssl-dev
+linux-image-amd64 linux-headers-amd64
+linux-image-6.12-amd64 linux-headers-6.12-amd64
+kmod dkms sparse cppcheck
+qemu-system-x86 busybox-static cpio iproute2
+chrony ntpsec-ntpdig groff-base python3 python3-ntp"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	echo "setup: installing:$missing"
+	# Containers and build machines have no init to talk to; keep package
+	# scripts from starting chronyd, which would discipline this machine's
+	# clock.  Only our own temporary policy file is removed afterwards.
+	policy=/usr/sbin/policy-rc.d
+	ours=
+	if [ ! -e $policy ]; then
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee $policy >/dev/null
+		$SUDO chmod 755 $policy
+		ours=1
+	fi
+	$SUDO apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+		--no-install-recommends $missing
+	[ -z "$ours" ] || $SUDO rm -f $policy
+fi
+
+# chrony must never run on the host outside the VM tests.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+	$SUDO systemctl disable --now chrony.service 2>/dev/null || true
+fi
+pkill -x chronyd 2>/dev/null || true
+
+# NTPsec's ntpd conflicts with chrony as a package: unpack it into a
+# scratch dir for the comparison tests and benchmarks.
+ntpsec_dir="$top/.cache/ntpsec"
+if [ ! -x "$ntpsec_dir/usr/sbin/ntpd" ]; then
+	mkdir -p "$top/.cache/deb"
+	(cd "$top/.cache/deb" && apt-get download -q ntpsec)
+	for deb in "$top"/.cache/deb/ntpsec*.deb; do
+		dpkg-deb -x "$deb" "$ntpsec_dir"
+	done
+fi
+echo "setup: ok (ntpsec tools in $ntpsec_dir)"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# test-all.sh - every test of the project, the one command README.md gives
+# and CI runs: build (warnings are errors), host unit tests, static analysis
+# (sparse over the module, cppcheck over userspace), DKMS builds, distcheck,
+# and the module's selftests in QEMU on Debian's 6.1 and 6.12 kernels.
+#
+# Prints one TAP line per check (the VM's own results are counted one by
+# one) and ends with "N passed, N failed, N skipped".  Exit status 0 only if
+# nothing failed.  Logs: .build/logs/.
+#
+# Environment: KVERS, the kernel releases to test (default: every
+# /lib/modules/*/build of the 6.1 and 6.12 lines, both required).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logs=$top/.build/logs
+rm -rf "$logs"
+mkdir -p "$logs"
+
+passed=0 failed=0 skipped=0 n=0
+
+step() {	# step NAME CMD... - run CMD, log its output, report one line
+	local name=$1 log
+	shift
+	n=$((n + 1))
+	log=$logs/$(printf '%02d' $n)-$(echo "$name" | tr -c 'A-Za-z0-9.\n' '-').log
+	if "$@" >"$log" 2>&1; then
+		echo "ok $n $name"
+		passed=$((passed + 1))
+		return 0
+	fi
+	echo "not ok $n $name (log: ${log#"$top"/})"
+	tail -n 30 "$log" | sed 's/^/# /'
+	failed=$((failed + 1))
+	return 1
+}
+
+# Kernels: both of Debian's lines must be there, or the run fails loudly.
+if [ -z "${KVERS:-}" ]; then
+	for line in 6.1 6.12; do
+		k=$(cd /lib/modules 2>/dev/null && ls -d "$line".*/build 2>/dev/null | sort -V | tail -n 1)
+		if [ -z "$k" ]; then
+			echo "not ok - no kernel headers of the $line line: run scripts/setup.sh"
+			failed=$((failed + 1))
+			continue
+		fi
+		KVERS="${KVERS:-} ${k%/build}"
+	done
+fi
+first_kver=$(echo $KVERS | cut -d' ' -f1)
+
+echo "TAP version 13"
+echo "# kernels: $KVERS"
+
+sparse_clean() {	# the only line a clean sparse run prints is about BTF
+	KBUILD_ARGS="C=2 W=1 KCFLAGS=-Werror" \
+		scripts/kbuild.sh "/lib/modules/$1/build" "$top/.build/sparse-$1" 2>&1 |
+		grep -v '^Skipping BTF generation' | tee /dev/stderr | grep -q . && return 1
+	return 0
+}
+
+dkms_build() {		# DKMS builds from the release tarball, as a user's would
+	local ver src
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	src=/usr/src/ntpsec-$ver
+	dkms remove "ntpsec/$ver" --all >/dev/null 2>&1
+	rm -rf "$src"
+	mkdir -p "$src"
+	tar -xzf "ntpsec-$ver.tar.gz" -C "$src" --strip-components=1 || return 1
+	dkms add "ntpsec/$ver" || return 1
+	for k in $KVERS; do
+		dkms build "ntpsec/$ver" -k "$k" || { cat "/var/lib/dkms/ntpsec/$ver/build/make.log"; return 1; }
+	done
+	dkms status "ntpsec/$ver"
+	dkms remove "ntpsec/$ver" --all
+	rm -rf "$src"
+}
+
+run_cppcheck() {
+	cppcheck --error-exitcode=1 --quiet --inline-suppr \
+		--enable=warning,style,performance,portability \
+		--std=c11 -I include/uapi -I . --suppress=missingIncludeSystem \
+		user/
+}
+
+vm_tests() {		# the VM's own KTAP lines, each counted
+	local kver=$1 out=$logs/vm-$1.ktap tests line
+	tests=$(make -s -C selftests/ntpsec print-tests)
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	selftests/ntpsec/vm/run.sh "$kver" $tests >"$out" 2>&1
+	local rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*"# SKIP"*) skipped=$((skipped + 1)); echo "ok $n $kver: ${line#ok * }" ;;
+		"ok "*) passed=$((passed + 1)); echo "ok $n $kver: ${line#ok * }" ;;
+		"not ok "*) failed=$((failed + 1)); echo "not ok $n $kver: ${line#not ok * }" ;;
+		*) continue ;;
+		esac
+		n=$((n + 1))
+	done < <(grep -E '^(not )?ok ' "$out")
+	n=$((n - 1))
+	grep -vE '^(not )?ok ' "$out" | grep -E '^(# vm:|    not ok)' | sed 's/^/# /' | head -n 200
+	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out"; then
+		n=$((n + 1)) failed=$((failed + 1))
+		echo "not ok $n $kver: the VM run failed (log: ${out#"$top"/})"
+		tail -n 40 "$out" | sed 's/^/# /'
+	fi
+}
+
+step "autogen and configure (kernel $first_kver)" \
+	bash -c "./autogen.sh && ./configure --with-kernel=/lib/modules/$first_kver/build --enable-werror"
+step "build userspace and module, warnings are errors" make -j2
+step "host unit tests (make check)" make check
+step "cppcheck over userspace" run_cppcheck
+step "man pages render without warnings (groff -ww)" \
+	bash -c 'for p in docs/*.[1-8]; do out=$(groff -ww -man -Tutf8 -z "$p" 2>&1); [ -z "$out" ] || { echo "$p: $out"; exit 1; }; done'
+for k in $KVERS; do
+	step "module builds for $k with W=1 -Werror" \
+		env KBUILD_ARGS="W=1 KCFLAGS=-Werror" scripts/kbuild.sh "/lib/modules/$k/build" "$top/.build/$k"
+	step "sparse over the module for $k" sparse_clean "$k"
+done
+step "make distcheck" make distcheck
+step "dkms add/build/remove for $KVERS" dkms_build
+for k in $KVERS; do
+	vm_tests "$k"
+done
+
+echo "1..$n"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ntpsecctl status against the real module: version, protocol version,
+# sockets and state, for people and as JSON; readable without privilege;
+# independent per network namespace.
+source "$(dirname "$0")/lib.sh"
+
+ktap_plan 8
+load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
+
+modver=$(modinfo -F version "$NTPSEC_KMOD")
+out=$(ntpsecctl status)
+echo "$out" | sed 's/^/# /'
+ktap_check "status shows the module's version" \
+	grep -q "^module: *ntpsec $modver (netlink version 1)$" <<<"$out"
+ktap_check "status shows no attached sockets" \
+	grep -q "^attached sockets: *0$" <<<"$out"
+ktap_check "status says unsynchronized before any state is pushed" \
+	grep -q "^server state: *unsynchronized" <<<"$out"
+
+json=$(ntpsecctl --json status)
+ktap_check "--json status parses and carries the same facts" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["module_version"] == sys.argv[2], d
+assert d["netlink_version"] == 1 and d["sockets"] == 0, d
+assert d["synchronized"] is False, d
+' "$json" "$modver"
+
+ktap_check "version shows tool and module" \
+	bash -c "ntpsecctl version | grep -q '^ntpsec module $modver\$'"
+
+# Reading needs no privilege: drop every capability.
+if command -v setpriv >/dev/null; then
+	ktap_check "status works without any capability" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all ntpsecctl status
+else
+	ktap_ok "status works without any capability # SKIP no setpriv"
+fi
+
+ip netns add ntpsec-status-test
+ktap_check "status works in another network namespace" \
+	ip netns exec ntpsec-status-test ntpsecctl status
+ip netns del ntpsec-status-test
+
+ktap_check "unload" rmmod ntpsec
+ktap_finish

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Generic netlink plumbing for ntpsecctl: resolve the family, check its
+ * version, send one request and turn every failure into a message a person
+ * understands and a distinct exit code.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
+#include <netlink/genl/genl.h>
+
+#include "genl.h"
+#include "ntpsecctl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct transact_state {
+	const struct ctl_genl_request *req;
+	int error;		/* negative errno from the kernel, or 0 */
+	char extack[256];	/* the kernel's explanation, if it gave one */
+	int parse_ret;
+};
+
+/* The kernel's NLMSGERR_ATTR_MSG, when extended acks are on. */
+static void read_extack(const struct nlmsghdr *nlh, const struct nlmsgerr *err,
+			char *buf, size_t len)
+{
+	const struct nlattr *attr;
+	size_t offset = sizeof(*err);
+	int remaining;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += err->msg.nlmsg_len - sizeof(err->msg);
+	remaining = (int)nlmsg_datalen(nlh) - (int)offset;
+	if (remaining <= 0)
+		return;
+	attr = (const struct nlattr *)((const char *)nlmsg_data(nlh) + offset);
+	for (; nla_ok(attr, remaining); attr = nla_next(attr, &remaining)) {
+		if (nla_type(attr) == NLMSGERR_ATTR_MSG && nla_len(attr) > 0) {
+			snprintf(buf, len, "%.*s", nla_len(attr),
+				 (const char *)nla_data(attr));
+			return;
+		}
+	}
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct transact_state *st = arg;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)err - 1;
+
+	(void)nla;
+	st->error = err->error;
+	read_extack(nlh, err, st->extack, sizeof(st->extack));
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct transact_state *st = arg;
+	struct nlattr *attrs[NTPSEC_A_MAX + 1];
+	int ret;
+
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, NTPSEC_A_MAX, NULL);
+	if (ret < 0) {
+		fprintf(stderr, "ntpsecctl: malformed reply from the module: %s\n",
+			nl_geterror(ret));
+		st->parse_ret = CTL_EXIT_FAILURE;
+		return NL_STOP;
+	}
+	st->parse_ret = st->req->parse(attrs, st->req->arg);
+	return st->parse_ret ? NL_STOP : NL_OK;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_STOP;
+}
+
+static int report_kernel_error(const struct transact_state *st)
+{
+	const char *why = st->extack[0] ? st->extack : strerror(-st->error);
+
+	if (st->error == -EPERM || st->error == -EACCES) {
+		fprintf(stderr, "ntpsecctl: permission denied: this needs CAP_NET_ADMIN (run as root)\n");
+		return CTL_EXIT_PERMISSION;
+	}
+	fprintf(stderr, "ntpsecctl: the module refused the request: %s\n", why);
+	return CTL_EXIT_FAILURE;
+}
+
+/* Resolves the family; on failure says why and returns an exit code. */
+static int resolve_family(struct nl_sock *sk, int *family_id)
+{
+	struct nl_cache *cache = NULL;
+	struct genl_family *family;
+	unsigned int version;
+	int ret;
+
+	ret = genl_ctrl_alloc_cache(sk, &cache);
+	if (ret < 0) {
+		fprintf(stderr, "ntpsecctl: cannot list generic netlink families: %s\n",
+			nl_geterror(ret));
+		return CTL_EXIT_FAILURE;
+	}
+	family = genl_ctrl_search_by_name(cache, NTPSEC_GENL_NAME);
+	if (!family) {
+		nl_cache_free(cache);
+		fprintf(stderr, "ntpsecctl: the ntpsec kernel module is not loaded (try: modprobe ntpsec)\n");
+		return CTL_EXIT_NO_MODULE;
+	}
+	*family_id = genl_family_get_id(family);
+	version = (unsigned int)genl_family_get_version(family);
+	genl_family_put(family);
+	nl_cache_free(cache);
+	if (version != NTPSEC_GENL_VERSION) {
+		fprintf(stderr, "ntpsecctl: the module speaks netlink version %u, this tool speaks %d: install matching versions\n",
+			version, NTPSEC_GENL_VERSION);
+		return CTL_EXIT_VERSION;
+	}
+	return CTL_EXIT_OK;
+}
+
+static int send_request(struct nl_sock *sk, int family_id,
+			const struct ctl_genl_request *req)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	msg = nlmsg_alloc();
+	if (!msg)
+		return -NLE_NOMEM;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family_id, 0,
+			 NLM_F_REQUEST | NLM_F_ACK | req->flags, req->cmd,
+			 NTPSEC_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	if (req->build) {
+		ret = req->build(msg, req->arg);
+		if (ret < 0) {
+			nlmsg_free(msg);
+			return ret;
+		}
+	}
+	ret = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	return ret < 0 ? ret : 0;
+}
+
+int ctl_genl_transact(const struct ctl_genl_request *req)
+{
+	struct transact_state st = { .req = req };
+	struct nl_sock *sk;
+	int family_id, ret, one = 1;
+
+	sk = nl_socket_alloc();
+	if (!sk) {
+		fprintf(stderr, "ntpsecctl: out of memory\n");
+		return CTL_EXIT_FAILURE;
+	}
+	ret = genl_connect(sk);
+	if (ret < 0) {
+		fprintf(stderr, "ntpsecctl: cannot open a generic netlink socket: %s\n",
+			nl_geterror(ret));
+		ret = CTL_EXIT_FAILURE;
+		goto out;
+	}
+	/* Best effort: older kernels simply give no explanation text. */
+	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		   sizeof(one));
+
+	ret = resolve_family(sk, &family_id);
+	if (ret != CTL_EXIT_OK)
+		goto out;
+
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
+	nl_socket_modify_cb(sk, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &st);
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, &st);
+
+	ret = send_request(sk, family_id, req);
+	if (ret < 0) {
+		fprintf(stderr, "ntpsecctl: cannot send the request: %s\n",
+			nl_geterror(ret));
+		ret = CTL_EXIT_FAILURE;
+		goto out;
+	}
+	ret = nl_recvmsgs_default(sk);
+	if (st.error) {
+		ret = report_kernel_error(&st);
+	} else if (st.parse_ret) {
+		ret = st.parse_ret;
+	} else if (ret < 0) {
+		fprintf(stderr, "ntpsecctl: no valid reply from the module: %s\n",
+			nl_geterror(ret));
+		ret = CTL_EXIT_FAILURE;
+	} else {
+		ret = CTL_EXIT_OK;
+	}
+out:
+	nl_socket_free(sk);
+	return ret;
+}
