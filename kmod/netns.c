@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state: each namespace has its own sockets, server
- * state, limits and counters, created with the namespace and torn down with it.
+ * state, limits and counters, created with the namespace and torn down with
+ * it (which detaches its sockets).
  */
 
 #include <net/netns/generic.h>
 
 #include "netns.h"
+#include "socket.h"
 
 static unsigned int ntpsec_net_id __read_mostly;
 
@@ -21,6 +23,12 @@ static int __net_init ntpsec_net_init(struct net *net)
 
 	nn->net = net;
 	mutex_init(&nn->lock);
+	spin_lock_init(&nn->sockets_lock);
+	INIT_LIST_HEAD(&nn->sockets);
+	ntpsec_phc_maps_init(&nn->phc);
+	nn->stats = alloc_percpu(struct ntpsec_stats);
+	if (!nn->stats)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -28,6 +36,11 @@ static void __net_exit ntpsec_net_exit(struct net *net)
 {
 	struct ntpsec_net *nn = ntpsec_net(net);
 
+	ntpsec_socket_detach_all(nn);
+	/* No receive path can see this namespace's state any more. */
+	synchronize_rcu();
+	kfree(rcu_dereference_protected(nn->state, true));
+	free_percpu(nn->stats);
 	mutex_destroy(&nn->lock);
 }
 
@@ -46,4 +59,6 @@ int ntpsec_netns_init(void)
 void ntpsec_netns_uninit(void)
 {
 	unregister_pernet_subsys(&ntpsec_net_ops);
+	/* Sockets detached by their owners free their records after RCU. */
+	rcu_barrier();
 }

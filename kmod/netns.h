@@ -2,19 +2,40 @@
 #ifndef _NTPSEC_NETNS_H
 #define _NTPSEC_NETNS_H
 
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <net/net_namespace.h>
 
+#include "stats.h"
+#include "timestamp.h"
+
+/* What replies say about this server (NTPSEC_CMD_SET_STATE). */
+struct ntpsec_state {
+	u8 leap;
+	u8 stratum;
+	s8 precision;
+	u32 root_delay;
+	u32 root_dispersion;
+	u32 refid;
+	u64 reftime;
+	struct rcu_head rcu;
+};
+
 /*
- * Everything the module knows about one network namespace.  Changes are
- * serialized by @lock (process context only); the receive path will read
- * through RCU.
+ * Everything the module knows about one network namespace.  Configuration
+ * changes are serialized by @lock (process context); the receive path reads
+ * under RCU, or the seqlock of the PHC maps.
  */
 struct ntpsec_net {
 	struct net *net;
 	struct mutex lock;
+	spinlock_t sockets_lock;	/* @sockets, also from encap_destroy */
+	struct list_head sockets;
 	unsigned int nr_sockets;
-	bool synchronized;
+	struct ntpsec_state __rcu *state;
+	struct ntpsec_phc_maps phc;
+	struct ntpsec_stats __percpu *stats;
 };
 
 struct ntpsec_net *ntpsec_net(const struct net *net);

@@ -21,8 +21,10 @@ if [ ! -f "$kdir/Makefile" ]; then
 	exit 1
 fi
 
-mkdir -p "$out/include/uapi/linux"
+# The uapi header and the wire code shared with userspace come along.
+mkdir -p "$out/include/uapi/linux" "$out/user/wire"
 cp -p "$top/include/uapi/linux/ntpsec.h" "$out/include/uapi/linux/"
+cp -p "$top"/user/wire/*.[ch] "$out/user/wire/"
 for dir in "$@"; do
 	mkdir -p "$out/$dir"
 	# Copy only sources; keep earlier objects for incremental builds.

@@ -48,10 +48,69 @@ module_loaded() {
 	grep -q '^ntpsec ' /proc/modules
 }
 
+# insmod of the file under test; its dependencies come from the kernel's
+# own module tree.
 load_module() {
-	module_loaded || insmod "${NTPSEC_KMOD:?}"
+	module_loaded && return 0
+	modprobe -a udp_tunnel ip6_udp_tunnel || return 1
+	insmod "${NTPSEC_KMOD:?}"
 }
 
 unload_module() {
 	! module_loaded || rmmod ntpsec
+}
+
+# The test network: namespaces ntps (server) and ntpc (client) joined by a
+# veth pair, with documentation addresses that exist only inside the VM.
+SERVER4=192.0.2.1
+CLIENT4=192.0.2.2
+SERVER6=2001:db8::1
+CLIENT6=2001:db8::2
+
+setup_pair() {
+	cleanup_pair
+	ip netns add ntps && ip netns add ntpc || return 1
+	ip link add veth0 netns ntps type veth peer name veth1 netns ntpc || return 1
+	ip -n ntps addr add $SERVER4/24 dev veth0
+	ip -n ntpc addr add $CLIENT4/24 dev veth1
+	ip -n ntps addr add $SERVER6/64 dev veth0 nodad
+	ip -n ntpc addr add $CLIENT6/64 dev veth1 nodad
+	ip -n ntps link set lo up
+	ip -n ntpc link set lo up
+	ip -n ntps link set veth0 up
+	ip -n ntpc link set veth1 up
+}
+
+cleanup_pair() {
+	ip netns del ntps 2>/dev/null
+	ip netns del ntpc 2>/dev/null
+	true
+}
+
+# start_testserver OUTFILE ARGS... - ntpsec_testserver in ntps, in the
+# background; waits until its sockets are attached.  Sets TESTSERVER_PID.
+start_testserver() {
+	local out=$1 fifo=/tmp/testserver.ready.$$ line
+	shift
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	ip netns exec ntps ntpsec_testserver -o "$out" "$@" >"$fifo" &
+	TESTSERVER_PID=$!
+	read -r -t 30 line <"$fifo"
+	rm -f "$fifo"
+	[ "$line" = ready ]
+}
+
+stop_testserver() {
+	[ -n "${TESTSERVER_PID:-}" ] || return 0
+	kill "$TESTSERVER_PID" 2>/dev/null
+	wait "$TESTSERVER_PID" 2>/dev/null
+	TESTSERVER_PID=
+}
+
+# counter NAME [NETNS] - one of the module's counters, via ntpsecctl.
+counter() {
+	local ns=${2:-ntps}
+	ip netns exec "$ns" ntpsecctl --json stats |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"
 }

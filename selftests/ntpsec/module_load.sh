@@ -13,7 +13,7 @@ ktap_check "modinfo vermagic matches the running kernel" \
 
 ok=1
 for i in $(seq 1 20); do
-	if ! insmod "$NTPSEC_KMOD"; then
+	if ! load_module; then
 		echo "# load $i failed"; ok=0; break
 	fi
 	if ! ntpsecctl status >/dev/null; then

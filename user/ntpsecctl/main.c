@@ -4,17 +4,20 @@
  * ntpsecd daemon.  A table of subcommands, one file per subcommand group.
  */
 
+#include "config.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
 #include "ntpsecctl.h"
 
 static const struct ctl_command commands[] = {
 	{ "status", "", "show the module's version, sockets and server state",
 	  ctl_cmd_status },
+	{ "stats", "", "show the module's counters and processing-time histogram",
+	  ctl_cmd_stats },
 	{ "version", "", "show the versions of this tool and of the module",
 	  ctl_cmd_version },
 };

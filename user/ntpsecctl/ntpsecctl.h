@@ -40,6 +40,7 @@ struct module_status {
 
 int ctl_read_status(struct module_status *st);
 
+int ctl_cmd_stats(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_status(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_version(const struct ctl_options *opts, int argc, char **argv);
 

@@ -3,6 +3,8 @@
  * ntpsecctl status: what the module in this network namespace is doing.
  */
 
+#include "config.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,13 +32,13 @@ static int parse_status(struct nlattr **attrs, void *arg)
 
 int ctl_read_status(struct module_status *st)
 {
-	struct ctl_genl_request req = {
+	struct genl_request req = {
 		.cmd = NTPSEC_CMD_GET_STATUS,
 		.parse = parse_status,
 		.arg = st,
 	};
 
-	return ctl_genl_transact(&req);
+	return genl_transact(&req);
 }
 
 static void print_status(const struct module_status *st, bool json)

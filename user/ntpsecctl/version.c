@@ -3,9 +3,10 @@
  * ntpsecctl version: the tool's version, and the module's when it is loaded.
  */
 
+#include "config.h"
+
 #include <stdio.h>
 
-#include "config.h"
 #include "ntpsecctl.h"
 
 int ctl_cmd_version(const struct ctl_options *opts, int argc, char **argv)

@@ -6,7 +6,8 @@
  * NTPSEC_GENL_VERSION.  A client resolves the family id through the generic
  * netlink controller ("nlctrl"), then sends requests with a genlmsghdr whose
  * version is NTPSEC_GENL_VERSION; the reserved byte must be zero.  All
- * attributes are nested directly in the top-level message unless stated.
+ * attributes share one attribute space (enum ntpsec_attr) and sit directly in
+ * the message unless marked nested.
  *
  * The family is per network namespace: a request acts on the namespace of the
  * netlink socket that sent it, and sees only that namespace's sockets, state
@@ -17,22 +18,66 @@
  * that owns the network namespace.
  *
  * Validation: policies are strict.  Unknown attributes, attributes of the
- * wrong length and unknown flag bits are rejected with -EINVAL (and an extack
- * message naming the attribute).  A command either applies completely or
- * changes nothing.
+ * wrong length, values out of range and unknown flag bits are refused with
+ * -EINVAL and an extack message naming the attribute.  A command either
+ * applies completely or changes nothing.
  *
  * NTPSEC_CMD_GET_STATUS
- *   Request: no attributes.
- *   Reply (same command):
+ *   Request: no attributes.  Reply:
  *     NTPSEC_A_STATUS_MODULE_VERSION   NLA_NUL_STRING, e.g. "0.1.0"
  *     NTPSEC_A_STATUS_PROTO_VERSION    NLA_U32, equals NTPSEC_GENL_VERSION
  *     NTPSEC_A_STATUS_SOCKETS          NLA_U32, sockets attached in this netns
  *     NTPSEC_A_STATUS_FLAGS            NLA_U32, NTPSEC_STATUS_F_* bits
+ *   and the server state attributes (NTPSEC_A_STATE_*) in force.
  *
- * NTPSEC_STATUS_F_SYNCHRONIZED is clear until a server state with a leap
- * indicator other than 3 (alarm) has been pushed: until then every reply the
- * module sends says "unsynchronized": LI=3 and stratum 0 on the wire, which
- * ntpd and NTPsec show as stratum 16.
+ * NTPSEC_CMD_ATTACH_SOCKET, NTPSEC_CMD_DETACH_SOCKET
+ *     NTPSEC_A_SOCKET_FD               NLA_U32, required
+ *   Attach hands the module a bound UDP socket (IPv4 or IPv6, of the
+ *   caller's namespace; an IPv6 socket that is not IPV6_V6ONLY also serves
+ *   IPv4).  From then on the module answers the NTP client requests arriving
+ *   on it and lets everything else through to the socket untouched.  The
+ *   caller keeps owning the socket: closing it detaches it.  -EBUSY if the
+ *   socket is already attached or used by another encapsulation; -ENOENT on
+ *   detach if it is not attached.
+ *
+ * NTPSEC_CMD_SET_STATE
+ *   What replies say about this server; all attributes required:
+ *     NTPSEC_A_STATE_LEAP              NLA_U8, 0-3 (3: unsynchronized)
+ *     NTPSEC_A_STATE_STRATUM           NLA_U8, 1-15 (ignored when LEAP is 3)
+ *     NTPSEC_A_STATE_PRECISION         NLA_S8, log2 seconds, -32..0
+ *     NTPSEC_A_STATE_ROOT_DELAY        NLA_U32, NTP short format (16.16 s)
+ *     NTPSEC_A_STATE_ROOT_DISPERSION   NLA_U32, NTP short format (16.16 s)
+ *     NTPSEC_A_STATE_REFID             NLA_U32, the four octets in network
+ *                                      order read as a big-endian number
+ *     NTPSEC_A_STATE_REFTIME           NLA_U64, NTP timestamp format (32.32)
+ *   Until a state is set, replies say LI=3 and stratum 0 on the wire (what
+ *   ntpd and NTPsec show as stratum 16, unsynchronized).
+ *
+ * NTPSEC_CMD_GET_STATS, NTPSEC_CMD_RESET_STATS
+ *   Reply to GET:
+ *     NTPSEC_A_STATS_COUNTERS  nested: attribute type i+1 is NLA_U64 counter
+ *                              i of enum ntpsec_counter
+ *     NTPSEC_A_STATS_LATENCY   nested: attribute type i+1 is NLA_U64, the
+ *                              number of replies whose processing time
+ *                              (receive timestamp to transmit timestamp) was
+ *                              in [2^i, 2^(i+1)) ns; i < NTPSEC_LATENCY_BUCKETS
+ *   RESET zeroes both (CAP_NET_ADMIN).
+ *   Every datagram the hook sees is counted once in NTPSEC_CTR_RX and once in
+ *   exactly one of ANSWERED, PASSED_UP or a DROP_* counter.  The others
+ *   (KOD_*, MAC_*, TS_*, ...) say more about the answered ones.
+ *
+ * NTPSEC_CMD_SET_PHC_MAP, NTPSEC_CMD_DEL_PHC_MAP
+ *   How to turn the hardware receive timestamps of one network interface
+ *   (PHC time, possibly TAI) into UTC:
+ *     NTPSEC_A_PHC_IFINDEX             NLA_U32, required
+ *     NTPSEC_A_PHC_TIME_NS             NLA_S64, a PHC reading (set only)
+ *     NTPSEC_A_PHC_UTC_NS              NLA_S64, UTC at that reading (set only)
+ *     NTPSEC_A_PHC_FREQ                NLA_S64, UTC rate relative to the PHC
+ *                                      minus one, in units of 2^-32 (set only)
+ *   utc = UTC_NS + d + d * FREQ / 2^32, with d = stamp - TIME_NS.  A stamp
+ *   more than NTPSEC_PHC_MAX_AGE_NS from TIME_NS is not trusted: the reply
+ *   uses the software stamp and NTPSEC_CTR_TS_PHC_STALE counts it.  At most
+ *   NTPSEC_PHC_MAX_MAPS interfaces per namespace.
  */
 #ifndef _UAPI_LINUX_NTPSEC_H
 #define _UAPI_LINUX_NTPSEC_H
@@ -40,9 +85,20 @@
 #define NTPSEC_GENL_NAME	"ntpsec"
 #define NTPSEC_GENL_VERSION	1
 
+#define NTPSEC_LATENCY_BUCKETS	32
+#define NTPSEC_PHC_MAX_MAPS	8
+#define NTPSEC_PHC_MAX_AGE_NS	(16LL * 1000 * 1000 * 1000)
+
 enum ntpsec_cmd {
 	NTPSEC_CMD_UNSPEC,
 	NTPSEC_CMD_GET_STATUS,
+	NTPSEC_CMD_ATTACH_SOCKET,
+	NTPSEC_CMD_DETACH_SOCKET,
+	NTPSEC_CMD_SET_STATE,
+	NTPSEC_CMD_GET_STATS,
+	NTPSEC_CMD_RESET_STATS,
+	NTPSEC_CMD_SET_PHC_MAP,
+	NTPSEC_CMD_DEL_PHC_MAP,
 	__NTPSEC_CMD_MAX
 };
 #define NTPSEC_CMD_MAX (__NTPSEC_CMD_MAX - 1)
@@ -58,8 +114,46 @@ enum ntpsec_attr {
 	NTPSEC_A_STATUS_PROTO_VERSION,
 	NTPSEC_A_STATUS_SOCKETS,
 	NTPSEC_A_STATUS_FLAGS,
+	NTPSEC_A_SOCKET_FD,
+	NTPSEC_A_STATE_LEAP,
+	NTPSEC_A_STATE_STRATUM,
+	NTPSEC_A_STATE_PRECISION,
+	NTPSEC_A_STATE_ROOT_DELAY,
+	NTPSEC_A_STATE_ROOT_DISPERSION,
+	NTPSEC_A_STATE_REFID,
+	NTPSEC_A_STATE_REFTIME,
+	NTPSEC_A_STATS_COUNTERS,
+	NTPSEC_A_STATS_LATENCY,
+	NTPSEC_A_PHC_IFINDEX,
+	NTPSEC_A_PHC_TIME_NS,
+	NTPSEC_A_PHC_UTC_NS,
+	NTPSEC_A_PHC_FREQ,
+	NTPSEC_A_PAD,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
+
+/*
+ * Counters, per network namespace.  The names ntpsecctl prints are these,
+ * lower-cased, without the prefix.
+ */
+enum ntpsec_counter {
+	NTPSEC_CTR_RX,			/* datagrams seen on attached sockets */
+	NTPSEC_CTR_ANSWERED,		/* replies sent, all kinds */
+	NTPSEC_CTR_PASSED_UP,		/* left to the owning socket */
+	NTPSEC_CTR_DROP_MALFORMED,	/* not a readable UDP datagram */
+	NTPSEC_CTR_DROP_TOO_SHORT,	/* under 48 octets */
+	NTPSEC_CTR_DROP_BAD_VERSION,	/* version 0 or above 4 */
+	NTPSEC_CTR_DROP_BAD_EF,		/* extension field length wrong */
+	NTPSEC_CTR_DROP_TOO_MANY_EFS,
+	NTPSEC_CTR_DROP_BAD_TRAILER,	/* octets neither field nor MAC */
+	NTPSEC_CTR_DROP_MODE7,		/* mode 7 is never answered */
+	NTPSEC_CTR_DROP_TX_ERROR,	/* no route or no memory for a reply */
+	NTPSEC_CTR_TS_HW,		/* replies with a NIC receive stamp */
+	NTPSEC_CTR_TS_SW,		/* ... with the kernel's receive stamp */
+	NTPSEC_CTR_TS_HOOK,		/* ... with the clock read at hook entry */
+	NTPSEC_CTR_TS_PHC_STALE,	/* NIC stamp unusable: no fresh mapping */
+	NTPSEC_CTR_MAX
+};
 
 #endif /* _UAPI_LINUX_NTPSEC_H */

@@ -49,7 +49,7 @@ mkdir -p "$rundir"
 	echo "export NTPSEC_TOP='$top' NTPSEC_BUILDDIR='$builddir'"
 	echo "export NTPSEC_BUILD='$build' NTPSEC_KVER='$kver'"
 	echo "export NTPSEC_KMOD='$kmod' NTPSEC_RUNDIR='$rundir'"
-	echo "export PATH='$builddir/user/ntpsecctl:$builddir/user/ntpsecd:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'"
+	echo "export PATH='$builddir/user/ntpsecctl:$builddir/user/ntpsecd:$builddir/selftests/ntpsec:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'"
 	printf "exec '%s/guest-runner.sh'" "$here"
 	printf " '%s'" "$@"
 	echo

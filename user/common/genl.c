@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Generic netlink plumbing for ntpsecctl: resolve the family, check its
+ * Generic netlink plumbing shared by the programs: resolve the family, check its
  * version, send one request and turn every failure into a message a person
  * understands and a distinct exit code.
  */
 
+#include "config.h"
+
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,14 +19,25 @@
 #include <netlink/genl/genl.h>
 
 #include "genl.h"
-#include "ntpsecctl.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
 
+/* Messages name the program that failed, as the other tools' do. */
+__attribute__((format(printf, 1, 2)))
+static void genl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
 struct transact_state {
-	const struct ctl_genl_request *req;
+	const struct genl_request *req;
 	int error;		/* negative errno from the kernel, or 0 */
 	char extack[256];	/* the kernel's explanation, if it gave one */
 	int parse_ret;
@@ -72,12 +87,13 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, NTPSEC_A_MAX, NULL);
 	if (ret < 0) {
-		fprintf(stderr, "ntpsecctl: malformed reply from the module: %s\n",
+		genl_err("malformed reply from the module: %s\n",
 			nl_geterror(ret));
-		st->parse_ret = CTL_EXIT_FAILURE;
+		st->parse_ret = GENL_FAILED;
 		return NL_STOP;
 	}
-	st->parse_ret = st->req->parse(attrs, st->req->arg);
+	if (st->req->parse)
+		st->parse_ret = st->req->parse(attrs, st->req->arg);
 	return st->parse_ret ? NL_STOP : NL_OK;
 }
 
@@ -93,11 +109,11 @@ static int report_kernel_error(const struct transact_state *st)
 	const char *why = st->extack[0] ? st->extack : strerror(-st->error);
 
 	if (st->error == -EPERM || st->error == -EACCES) {
-		fprintf(stderr, "ntpsecctl: permission denied: this needs CAP_NET_ADMIN (run as root)\n");
-		return CTL_EXIT_PERMISSION;
+		genl_err("permission denied: this needs CAP_NET_ADMIN (run as root)\n");
+		return GENL_PERMISSION;
 	}
-	fprintf(stderr, "ntpsecctl: the module refused the request: %s\n", why);
-	return CTL_EXIT_FAILURE;
+	genl_err("the module refused the request: %s\n", why);
+	return GENL_FAILED;
 }
 
 /* Resolves the family; on failure says why and returns an exit code. */
@@ -110,30 +126,30 @@ static int resolve_family(struct nl_sock *sk, int *family_id)
 
 	ret = genl_ctrl_alloc_cache(sk, &cache);
 	if (ret < 0) {
-		fprintf(stderr, "ntpsecctl: cannot list generic netlink families: %s\n",
+		genl_err("cannot list generic netlink families: %s\n",
 			nl_geterror(ret));
-		return CTL_EXIT_FAILURE;
+		return GENL_FAILED;
 	}
 	family = genl_ctrl_search_by_name(cache, NTPSEC_GENL_NAME);
 	if (!family) {
 		nl_cache_free(cache);
-		fprintf(stderr, "ntpsecctl: the ntpsec kernel module is not loaded (try: modprobe ntpsec)\n");
-		return CTL_EXIT_NO_MODULE;
+		genl_err("the ntpsec kernel module is not loaded (try: modprobe ntpsec)\n");
+		return GENL_NO_MODULE;
 	}
 	*family_id = genl_family_get_id(family);
 	version = (unsigned int)genl_family_get_version(family);
 	genl_family_put(family);
 	nl_cache_free(cache);
 	if (version != NTPSEC_GENL_VERSION) {
-		fprintf(stderr, "ntpsecctl: the module speaks netlink version %u, this tool speaks %d: install matching versions\n",
+		genl_err("the module speaks netlink version %u, this tool speaks %d: install matching versions\n",
 			version, NTPSEC_GENL_VERSION);
-		return CTL_EXIT_VERSION;
+		return GENL_VERSION;
 	}
-	return CTL_EXIT_OK;
+	return GENL_OK;
 }
 
 static int send_request(struct nl_sock *sk, int family_id,
-			const struct ctl_genl_request *req)
+			const struct genl_request *req)
 {
 	struct nl_msg *msg;
 	int ret;
@@ -159,7 +175,7 @@ static int send_request(struct nl_sock *sk, int family_id,
 	return ret < 0 ? ret : 0;
 }
 
-int ctl_genl_transact(const struct ctl_genl_request *req)
+int genl_transact(const struct genl_request *req)
 {
 	struct transact_state st = { .req = req };
 	struct nl_sock *sk;
@@ -167,14 +183,14 @@ int ctl_genl_transact(const struct ctl_genl_request *req)
 
 	sk = nl_socket_alloc();
 	if (!sk) {
-		fprintf(stderr, "ntpsecctl: out of memory\n");
-		return CTL_EXIT_FAILURE;
+		genl_err("out of memory\n");
+		return GENL_FAILED;
 	}
 	ret = genl_connect(sk);
 	if (ret < 0) {
-		fprintf(stderr, "ntpsecctl: cannot open a generic netlink socket: %s\n",
+		genl_err("cannot open a generic netlink socket: %s\n",
 			nl_geterror(ret));
-		ret = CTL_EXIT_FAILURE;
+		ret = GENL_FAILED;
 		goto out;
 	}
 	/* Best effort: older kernels simply give no explanation text. */
@@ -182,7 +198,7 @@ int ctl_genl_transact(const struct ctl_genl_request *req)
 		   sizeof(one));
 
 	ret = resolve_family(sk, &family_id);
-	if (ret != CTL_EXIT_OK)
+	if (ret != GENL_OK)
 		goto out;
 
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
@@ -191,9 +207,9 @@ int ctl_genl_transact(const struct ctl_genl_request *req)
 
 	ret = send_request(sk, family_id, req);
 	if (ret < 0) {
-		fprintf(stderr, "ntpsecctl: cannot send the request: %s\n",
+		genl_err("cannot send the request: %s\n",
 			nl_geterror(ret));
-		ret = CTL_EXIT_FAILURE;
+		ret = GENL_FAILED;
 		goto out;
 	}
 	ret = nl_recvmsgs_default(sk);
@@ -202,11 +218,11 @@ int ctl_genl_transact(const struct ctl_genl_request *req)
 	} else if (st.parse_ret) {
 		ret = st.parse_ret;
 	} else if (ret < 0) {
-		fprintf(stderr, "ntpsecctl: no valid reply from the module: %s\n",
+		genl_err("no valid reply from the module: %s\n",
 			nl_geterror(ret));
-		ret = CTL_EXIT_FAILURE;
+		ret = GENL_FAILED;
 	} else {
-		ret = CTL_EXIT_OK;
+		ret = GENL_OK;
 	}
 out:
 	nl_socket_free(sk);

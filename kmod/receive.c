@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fast path: every datagram arriving on an attached socket comes here
+ * (softirq, RCU read side).  NTP client requests the module can answer are
+ * answered and consumed; malformed ones are dropped and counted; everything
+ * else goes to the owning socket untouched.  No allocation but the reply.
+ */
+
+#include <linux/udp.h>
+#include <net/ip.h>
+
+#include "../user/wire/ntp_wire.h"
+#include "netns.h"
+#include "receive.h"
+#include "send.h"
+#include "timestamp.h"
+
+/* About 60 ns: what the kernel's clock reads to, before the daemon says. */
+#define NTPSEC_DEFAULT_PRECISION (-24)
+
+static const enum ntpsec_counter parse_drop_counter[NTP_PARSE_RESULTS] = {
+	[NTP_PARSE_TOO_SHORT] = NTPSEC_CTR_DROP_TOO_SHORT,
+	[NTP_PARSE_TOO_LONG] = NTPSEC_CTR_DROP_MALFORMED,
+	[NTP_PARSE_BAD_VERSION] = NTPSEC_CTR_DROP_BAD_VERSION,
+	[NTP_PARSE_BAD_EF] = NTPSEC_CTR_DROP_BAD_EF,
+	[NTP_PARSE_TOO_MANY_EFS] = NTPSEC_CTR_DROP_TOO_MANY_EFS,
+	[NTP_PARSE_BAD_TRAILER] = NTPSEC_CTR_DROP_BAD_TRAILER,
+};
+
+static const enum ntpsec_counter ts_source_counter[] = {
+	[NTPSEC_TS_SOURCE_HW] = NTPSEC_CTR_TS_HW,
+	[NTPSEC_TS_SOURCE_SW] = NTPSEC_CTR_TS_SW,
+	[NTPSEC_TS_SOURCE_HOOK] = NTPSEC_CTR_TS_HOOK,
+};
+
+/* What a reply needs to know about its request. */
+struct ntpsec_request {
+	struct ntp_packet pkt;
+	ktime_t rx_time;
+	enum ntpsec_ts_source ts_source;
+};
+
+static u64 ktime_to_ntp(ktime_t t)
+{
+	struct timespec64 ts = ktime_to_timespec64(t);
+
+	return ntp_ts_from_unix(ts.tv_sec, ts.tv_nsec);
+}
+
+/* The header of a server reply (RFC 5905 section 9.2, fast_xmit). */
+static void fill_reply_header(struct ntpsec_net *nn,
+			      const struct ntpsec_request *req,
+			      struct ntp_header *hdr)
+{
+	const struct ntpsec_state *st = rcu_dereference(nn->state);
+
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->version = req->pkt.hdr.version;
+	hdr->mode = NTP_MODE_SERVER;
+	hdr->poll = req->pkt.hdr.poll;
+	hdr->origin = req->pkt.hdr.transmit;
+	hdr->receive = ktime_to_ntp(req->rx_time);
+	if (!st || st->leap == NTP_LEAP_UNSYNCHRONIZED) {
+		/* Stratum 0 on the wire: unsynchronized, ntpd's 16. */
+		hdr->leap = NTP_LEAP_UNSYNCHRONIZED;
+		hdr->precision = st ? st->precision : NTPSEC_DEFAULT_PRECISION;
+		return;
+	}
+	hdr->leap = st->leap;
+	hdr->stratum = st->stratum;
+	hdr->precision = st->precision;
+	hdr->root_delay = st->root_delay;
+	hdr->root_dispersion = st->root_dispersion;
+	hdr->refid = st->refid;
+	hdr->reference = st->reftime;
+}
+
+static void answer(struct ntpsec_net *nn, struct sock *sk,
+		   struct sk_buff *skb, const struct ntpsec_request *req)
+{
+	struct ntp_header hdr;
+	struct ntpsec_xmit x;
+	ktime_t tx_time;
+
+	if (ntpsec_xmit_prepare(sk, skb, NTP_HEADER_LEN, &x)) {
+		ntpsec_count(nn, NTPSEC_CTR_DROP_TX_ERROR);
+		return;
+	}
+	fill_reply_header(nn, req, &hdr);
+
+	/* The transmit timestamp is the last thing written. */
+	tx_time = ktime_get_real();
+	hdr.transmit = ktime_to_ntp(tx_time);
+	ntp_write_header(x.payload, &hdr);
+	ntpsec_xmit_send(sk, &x);
+
+	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
+	ntpsec_count(nn, ts_source_counter[req->ts_source]);
+	ntpsec_count_latency(nn->stats, ktime_to_ns(ktime_sub(tx_time,
+							       req->rx_time)));
+}
+
+/* Client requests, in any version; NTPv1 had no mode field. */
+static bool is_client_request(const struct ntp_header *hdr)
+{
+	return hdr->mode == NTP_MODE_CLIENT ||
+	       (hdr->version == 1 && hdr->mode == NTP_MODE_RESERVED);
+}
+
+int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
+		   struct sk_buff *skb)
+{
+	ktime_t hook_time = ktime_get_real();
+	struct ntpsec_request req;
+	enum ntp_parse_result res;
+	unsigned int len;
+
+	ntpsec_count(nn, NTPSEC_CTR_RX);
+
+	if (skb->len < sizeof(struct udphdr)) {
+		ntpsec_count(nn, NTPSEC_CTR_DROP_MALFORMED);
+		goto drop;
+	}
+	len = skb->len - sizeof(struct udphdr);
+	/* Requests to broadcast or multicast addresses are the daemon's. */
+	if (skb->pkt_type != PACKET_HOST || !pskb_may_pull(skb, skb->len))
+		goto pass_up;
+
+	res = ntp_parse(skb->data + sizeof(struct udphdr), len, &req.pkt);
+	if (res != NTP_PARSE_OK) {
+		ntpsec_count(nn, parse_drop_counter[res]);
+		goto drop;
+	}
+	if (req.pkt.hdr.mode == NTP_MODE_PRIVATE) {
+		ntpsec_count(nn, NTPSEC_CTR_DROP_MODE7);
+		goto drop;
+	}
+	/* Extension fields (NTS) and MACs are the daemon's, for now. */
+	if (!is_client_request(&req.pkt.hdr) || req.pkt.n_ef ||
+	    req.pkt.mac_len > NTP_KEYID_LEN)
+		goto pass_up;
+
+	req.rx_time = ntpsec_rx_timestamp(nn, skb, hook_time, &req.ts_source);
+	answer(nn, sk, skb, &req);
+	consume_skb(skb);
+	return 0;
+
+drop:
+	kfree_skb(skb);
+	return 0;
+
+pass_up:
+	ntpsec_count(nn, NTPSEC_CTR_PASSED_UP);
+	return 1;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NTPSEC_STATS_H
+#define _NTPSEC_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/log2.h>
+#include <uapi/linux/ntpsec.h>
+
+/*
+ * Per-CPU counters and the processing-time histogram: the receive path only
+ * ever increments its own CPU's copy, readers add them up.
+ */
+struct ntpsec_stats {
+	u64 ctr[NTPSEC_CTR_MAX];
+	u64 latency[NTPSEC_LATENCY_BUCKETS];
+};
+
+#define ntpsec_count(nn, c) this_cpu_inc((nn)->stats->ctr[c])
+
+static inline void ntpsec_count_latency(struct ntpsec_stats __percpu *stats,
+					s64 ns)
+{
+	unsigned int bucket = ns > 1 ? ilog2((u64)ns) : 0;
+
+	if (bucket >= NTPSEC_LATENCY_BUCKETS)
+		bucket = NTPSEC_LATENCY_BUCKETS - 1;
+	this_cpu_inc(stats->latency[bucket]);
+}
+
+void ntpsec_stats_sum(struct ntpsec_stats __percpu *stats,
+		      struct ntpsec_stats *sum);
+void ntpsec_stats_reset(struct ntpsec_stats __percpu *stats);
+
+#endif

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntpsec_testserver - stands in for ntpsecd in the module's selftests: opens
+ * UDP sockets, hands them to the module, optionally pushes a synchronized
+ * server state, and counts what the module passes up to the sockets.
+ *
+ *   ntpsec_testserver [-s] [-t SECONDS] [-o FILE] ADDR[:PORT]|[ADDR6]:PORT...
+ *
+ * -s pushes a state (stratum 2, refid 127.127.1.0, reference time now).
+ * Prints "ready" once every socket is attached; on SIGTERM/SIGINT or after
+ * -t seconds, writes "passed_up N" (datagrams the sockets received) to FILE
+ * or stdout.  Exits non-zero if anything failed.
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../../user/wire/ntp_wire.h"
+#include "genl.h"
+
+#define MAX_SOCKETS 8
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int parse_addr(const char *arg, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port = NULL, *end;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (arg[0] == '[') {
+		end = strchr(arg, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return -1;
+		n = (size_t)(end - arg - 1);
+		port = end[1] ? end + 2 : NULL;
+		arg++;
+	} else {
+		end = strchr(arg, ':');
+		n = end ? (size_t)(end - arg) : strlen(arg);
+		port = end ? end + 1 : NULL;
+	}
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, arg, n);
+	host[n] = 0;
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port ? atoi(port) : NTP_PORT);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port ? atoi(port) : NTP_PORT);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+static int put_fd(struct nl_msg *msg, void *arg)
+{
+	return nla_put_u32(msg, NTPSEC_A_SOCKET_FD, (uint32_t)*(int *)arg);
+}
+
+static int put_state(struct nl_msg *msg, void *arg)
+{
+	struct timespec now;
+
+	(void)arg;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (nla_put_u8(msg, NTPSEC_A_STATE_LEAP, NTP_LEAP_NONE) ||
+	    nla_put_u8(msg, NTPSEC_A_STATE_STRATUM, 2) ||
+	    nla_put_s8(msg, NTPSEC_A_STATE_PRECISION, -23) ||
+	    nla_put_u32(msg, NTPSEC_A_STATE_ROOT_DELAY, 0x00000042) ||
+	    nla_put_u32(msg, NTPSEC_A_STATE_ROOT_DISPERSION, 0x00000084) ||
+	    nla_put_u32(msg, NTPSEC_A_STATE_REFID, 0x7f7f0100) ||
+	    nla_put_u64(msg, NTPSEC_A_STATE_REFTIME,
+			ntp_ts_from_unix(now.tv_sec, (uint32_t)now.tv_nsec)))
+		return -NLE_NOMEM;
+	return 0;
+}
+
+static int open_attached(const char *arg)
+{
+	struct sockaddr_storage ss;
+	struct genl_request req = {
+		.cmd = NTPSEC_CMD_ATTACH_SOCKET,
+		.build = put_fd,
+	};
+	socklen_t len;
+	int fd, one = 1;
+
+	if (parse_addr(arg, &ss, &len)) {
+		fprintf(stderr, "ntpsec_testserver: bad address '%s'\n", arg);
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (fd < 0 ||
+	    (ss.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    bind(fd, (struct sockaddr *)&ss, len)) {
+		fprintf(stderr, "ntpsec_testserver: %s: %s\n", arg, strerror(errno));
+		return -1;
+	}
+	req.arg = &fd;
+	if (genl_transact(&req) != GENL_OK)
+		return -1;
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct pollfd pfd[MAX_SOCKETS];
+	const char *outfile = NULL;
+	unsigned long passed_up = 0;
+	int opt, n = 0, i, seconds = 0;
+	bool set_state = false;
+	time_t deadline;
+	FILE *out;
+	char buf[2048];
+
+	while ((opt = getopt(argc, argv, "st:o:")) != -1) {
+		switch (opt) {
+		case 's':
+			set_state = true;
+			break;
+		case 't':
+			seconds = atoi(optarg);
+			break;
+		case 'o':
+			outfile = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: ntpsec_testserver [-s] [-t SECONDS] [-o FILE] ADDR...\n");
+			return 2;
+		}
+	}
+	if (optind >= argc || argc - optind > MAX_SOCKETS) {
+		fprintf(stderr, "ntpsec_testserver: give 1 to %d addresses\n", MAX_SOCKETS);
+		return 2;
+	}
+	for (i = optind; i < argc; i++) {
+		pfd[n].fd = open_attached(argv[i]);
+		if (pfd[n].fd < 0)
+			return 1;
+		pfd[n++].events = POLLIN;
+	}
+	if (set_state) {
+		struct genl_request req = {
+			.cmd = NTPSEC_CMD_SET_STATE,
+			.build = put_state,
+		};
+
+		if (genl_transact(&req) != GENL_OK)
+			return 1;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	printf("ready\n");
+	fflush(stdout);
+
+	deadline = seconds ? time(NULL) + seconds : 0;
+	while (!stop && (!deadline || time(NULL) < deadline)) {
+		if (poll(pfd, (nfds_t)n, 200) <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			while (recv(pfd[i].fd, buf, sizeof(buf), 0) >= 0)
+				passed_up++;
+	}
+	out = outfile ? fopen(outfile, "w") : stdout;
+	if (!out)
+		return 1;
+	fprintf(out, "passed_up %lu\n", passed_up);
+	if (out != stdout)
+		fclose(out);
+	return 0;
+}
