@@ -7,6 +7,7 @@
 
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 #include <uapi/linux/ntpsec.h>
 
 #include "../user/wire/ntp_wire.h"
@@ -17,6 +18,12 @@
 
 /* |freq| below 2^23 (about 1950 ppm) keeps the conversion exact. */
 #define NTPSEC_PHC_MAX_FREQ (1LL << 23)
+
+/* Not const: 6.1's policy holds a plain pointer. */
+static struct netlink_range_validation rl_table_size_range = {
+	.min = 256,
+	.max = 1U << 20,
+};
 
 static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_STATUS_MODULE_VERSION] = { .type = NLA_REJECT },
@@ -38,6 +45,24 @@ static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_PHC_UTC_NS] = { .type = NLA_S64 },
 	[NTPSEC_A_PHC_FREQ] = { .type = NLA_S64 },
 	[NTPSEC_A_PAD] = { .type = NLA_REJECT },
+	[NTPSEC_A_ACL_ADDR] = { .type = NLA_BINARY, .len = 16 },
+	[NTPSEC_A_ACL_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[NTPSEC_A_ACL_ACTION] = NLA_POLICY_MAX(NLA_U8, NTPSEC_ACL_DENY),
+	[NTPSEC_A_ACL_RULES] = { .type = NLA_REJECT },
+	[NTPSEC_A_ACL_RULE] = { .type = NLA_REJECT },
+	[NTPSEC_A_RL_FLAGS] = NLA_POLICY_MASK(NLA_U32, __NTPSEC_RL_F_ALL),
+	[NTPSEC_A_RL_INTERVAL] = NLA_POLICY_RANGE(NLA_S8, -10, 12),
+	[NTPSEC_A_RL_BURST] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
+	[NTPSEC_A_RL_LEAK] = NLA_POLICY_MAX(NLA_U8, 8),
+	[NTPSEC_A_RL_TABLE_SIZE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &rl_table_size_range),
+	[NTPSEC_A_KEY_ID] = NLA_POLICY_RANGE(NLA_U32, 1, 65535),
+	[NTPSEC_A_KEY_TYPE] = NLA_POLICY_RANGE(NLA_U8, NTPSEC_KEY_MD5,
+					       __NTPSEC_KEY_TYPE_MAX - 1),
+	[NTPSEC_A_KEY_SECRET] = { .type = NLA_BINARY,
+				  .len = NTPSEC_KEY_MAX_SECRET },
+	[NTPSEC_A_KEYS] = { .type = NLA_REJECT },
+	[NTPSEC_A_KEY] = { .type = NLA_REJECT },
 };
 
 static struct genl_family ntpsec_genl_family;
@@ -48,14 +73,14 @@ static struct ntpsec_net *info_nn(struct genl_info *info)
 }
 
 /* Sends a reply built by @fill, or returns its error. */
-static int ntpsec_reply(struct genl_info *info, u8 cmd,
-			int (*fill)(struct sk_buff *, struct ntpsec_net *))
+static int ntpsec_reply_sized(struct genl_info *info, u8 cmd, size_t size,
+			      int (*fill)(struct sk_buff *, struct ntpsec_net *))
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ntpsec_genl_family, 0, cmd);
@@ -72,6 +97,12 @@ static int ntpsec_reply(struct genl_info *info, u8 cmd,
 err_free:
 	nlmsg_free(msg);
 	return ret;
+}
+
+static int ntpsec_reply(struct genl_info *info, u8 cmd,
+			int (*fill)(struct sk_buff *, struct ntpsec_net *))
+{
+	return ntpsec_reply_sized(info, cmd, NLMSG_GOODSIZE, fill);
 }
 
 static int put_state(struct sk_buff *skb, const struct ntpsec_state *st)
@@ -285,6 +316,272 @@ static int ntpsec_del_phc_map(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* An ACL rule from ADDR, PREFIX_LEN and ACTION (if @need_action). */
+static int parse_acl_rule(struct genl_info *info, bool need_action,
+			  struct ntpsec_acl_rule *rule)
+{
+	struct nlattr **a = info->attrs;
+	unsigned int alen, i;
+
+	if (GENL_REQ_ATTR_CHECK(info, NTPSEC_A_ACL_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_ACL_PREFIX_LEN) ||
+	    (need_action && GENL_REQ_ATTR_CHECK(info, NTPSEC_A_ACL_ACTION)))
+		return -EINVAL;
+	memset(rule, 0, sizeof(*rule));
+	alen = nla_len(a[NTPSEC_A_ACL_ADDR]);
+	if (alen != 4 && alen != 16) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[NTPSEC_A_ACL_ADDR],
+				    "an address is 4 or 16 octets");
+		return -EINVAL;
+	}
+	rule->family = alen == 4 ? AF_INET : AF_INET6;
+	memcpy(&rule->addr, nla_data(a[NTPSEC_A_ACL_ADDR]), alen);
+	rule->prefix_len = nla_get_u8(a[NTPSEC_A_ACL_PREFIX_LEN]);
+	if (rule->prefix_len > alen * 8) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[NTPSEC_A_ACL_PREFIX_LEN],
+				    "prefix longer than the address");
+		return -EINVAL;
+	}
+	for (i = rule->prefix_len; i < alen * 8; i++) {
+		if (rule->addr.s6_addr[i / 8] & (0x80 >> (i % 8))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[NTPSEC_A_ACL_ADDR],
+					    "host bits set beyond the prefix");
+			return -EINVAL;
+		}
+	}
+	if (need_action)
+		rule->action = nla_get_u8(a[NTPSEC_A_ACL_ACTION]);
+	return 0;
+}
+
+static int ntpsec_acl_add_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	struct ntpsec_acl_rule rule;
+	int ret;
+
+	ret = parse_acl_rule(info, true, &rule);
+	if (ret)
+		return ret;
+	mutex_lock(&nn->lock);
+	ret = ntpsec_acl_add(nn, &rule, info->extack);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int ntpsec_acl_del_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	struct ntpsec_acl_rule rule;
+	int ret;
+
+	ret = parse_acl_rule(info, false, &rule);
+	if (ret)
+		return ret;
+	mutex_lock(&nn->lock);
+	ret = ntpsec_acl_del(nn, &rule, info->extack);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int ntpsec_acl_flush_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	int ret;
+
+	mutex_lock(&nn->lock);
+	ret = ntpsec_acl_flush(nn);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int ntpsec_acl_default_cmd(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NTPSEC_A_ACL_ACTION))
+		return -EINVAL;
+	mutex_lock(&nn->lock);
+	ret = ntpsec_acl_set_default(nn,
+				     nla_get_u8(info->attrs[NTPSEC_A_ACL_ACTION]));
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int put_acl_rule(struct sk_buff *skb, const struct ntpsec_acl_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, NTPSEC_A_ACL_RULE);
+
+	if (!nest ||
+	    nla_put(skb, NTPSEC_A_ACL_ADDR, r->family == AF_INET ? 4 : 16,
+		    &r->addr) ||
+	    nla_put_u8(skb, NTPSEC_A_ACL_PREFIX_LEN, r->prefix_len) ||
+	    nla_put_u8(skb, NTPSEC_A_ACL_ACTION, r->action))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_acl(struct sk_buff *skb, struct ntpsec_net *nn)
+{
+	const struct ntpsec_acl *acl;
+	struct nlattr *rules;
+	unsigned int i;
+	int ret = -EMSGSIZE;
+
+	mutex_lock(&nn->lock);
+	acl = rcu_dereference_protected(nn->acl, lockdep_is_held(&nn->lock));
+	if (nla_put_u8(skb, NTPSEC_A_ACL_ACTION,
+		       acl ? acl->default_action : NTPSEC_ACL_ALLOW))
+		goto out;
+	rules = nla_nest_start(skb, NTPSEC_A_ACL_RULES);
+	if (!rules)
+		goto out;
+	for (i = 0; acl && i < acl->n; i++)
+		if (put_acl_rule(skb, &acl->rules[i]))
+			goto out;
+	nla_nest_end(skb, rules);
+	ret = 0;
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int ntpsec_get_acl(struct sk_buff *skb, struct genl_info *info)
+{
+	/* Room for the longest list: about 48 octets a rule. */
+	return ntpsec_reply_sized(info, NTPSEC_CMD_GET_ACL,
+				  NLMSG_GOODSIZE + NTPSEC_ACL_MAX_RULES * 48,
+				  fill_acl);
+}
+
+static int ntpsec_set_ratelimit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	struct nlattr **a = info->attrs;
+	struct ntpsec_rl_config cfg;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NTPSEC_A_RL_FLAGS) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_RL_INTERVAL) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_RL_BURST) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_RL_LEAK) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_RL_TABLE_SIZE))
+		return -EINVAL;
+	cfg.flags = nla_get_u32(a[NTPSEC_A_RL_FLAGS]);
+	cfg.interval = nla_get_s8(a[NTPSEC_A_RL_INTERVAL]);
+	cfg.burst = nla_get_u32(a[NTPSEC_A_RL_BURST]);
+	cfg.leak = nla_get_u8(a[NTPSEC_A_RL_LEAK]);
+	cfg.table_size = nla_get_u32(a[NTPSEC_A_RL_TABLE_SIZE]);
+	if (!is_power_of_2(cfg.table_size)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[NTPSEC_A_RL_TABLE_SIZE],
+				    "the table size must be a power of two");
+		return -EINVAL;
+	}
+	mutex_lock(&nn->lock);
+	ret = ntpsec_ratelimit_set(nn, &cfg);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int fill_ratelimit(struct sk_buff *skb, struct ntpsec_net *nn)
+{
+	struct ntpsec_rl_config cfg;
+
+	mutex_lock(&nn->lock);
+	ntpsec_ratelimit_get(nn, &cfg);
+	mutex_unlock(&nn->lock);
+	if (nla_put_u32(skb, NTPSEC_A_RL_FLAGS, cfg.flags) ||
+	    nla_put_s8(skb, NTPSEC_A_RL_INTERVAL, cfg.interval) ||
+	    nla_put_u32(skb, NTPSEC_A_RL_BURST, cfg.burst) ||
+	    nla_put_u8(skb, NTPSEC_A_RL_LEAK, cfg.leak) ||
+	    nla_put_u32(skb, NTPSEC_A_RL_TABLE_SIZE, cfg.table_size))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int ntpsec_get_ratelimit(struct sk_buff *skb, struct genl_info *info)
+{
+	return ntpsec_reply(info, NTPSEC_CMD_GET_RATELIMIT, fill_ratelimit);
+}
+
+static int ntpsec_set_key(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	struct nlattr **a = info->attrs;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NTPSEC_A_KEY_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_KEY_TYPE) ||
+	    GENL_REQ_ATTR_CHECK(info, NTPSEC_A_KEY_SECRET))
+		return -EINVAL;
+	if (!nla_len(a[NTPSEC_A_KEY_SECRET])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[NTPSEC_A_KEY_SECRET],
+				    "empty secret");
+		return -EINVAL;
+	}
+	mutex_lock(&nn->lock);
+	ret = ntpsec_key_set(nn, nla_get_u32(a[NTPSEC_A_KEY_ID]),
+			     nla_get_u8(a[NTPSEC_A_KEY_TYPE]),
+			     nla_data(a[NTPSEC_A_KEY_SECRET]),
+			     nla_len(a[NTPSEC_A_KEY_SECRET]), info->extack);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int ntpsec_del_key(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NTPSEC_A_KEY_ID))
+		return -EINVAL;
+	mutex_lock(&nn->lock);
+	ret = ntpsec_key_del(nn, nla_get_u32(info->attrs[NTPSEC_A_KEY_ID]));
+	mutex_unlock(&nn->lock);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "no such key");
+	return ret;
+}
+
+/* One message per key; cb->args[0] counts the keys already sent. */
+static int ntpsec_dump_keys(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ntpsec_net *nn = ntpsec_net(sock_net(cb->skb->sk));
+	const struct ntpsec_key *key;
+	unsigned long skip = cb->args[0], n = 0;
+	unsigned int bkt;
+	int ret = 0;
+	void *hdr;
+
+	mutex_lock(&nn->lock);
+	hash_for_each(nn->keys.table, bkt, key, node) {
+		if (n++ < skip)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ntpsec_genl_family,
+				  NLM_F_MULTI, NTPSEC_CMD_GET_KEYS);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		if (nla_put_u32(skb, NTPSEC_A_KEY_ID, key->id) ||
+		    nla_put_u8(skb, NTPSEC_A_KEY_TYPE, key->type)) {
+			genlmsg_cancel(skb, hdr);
+			ret = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = n;
+	}
+	mutex_unlock(&nn->lock);
+	/* A full message resumes on the next call; an empty one ends it. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
 static const struct genl_small_ops ntpsec_genl_ops[] = {
 	{
 		/* Reading needs no privilege. */
@@ -317,6 +614,43 @@ static const struct genl_small_ops ntpsec_genl_ops[] = {
 		.cmd = NTPSEC_CMD_DEL_PHC_MAP,
 		.doit = ntpsec_del_phc_map,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_ACL_ADD,
+		.doit = ntpsec_acl_add_cmd,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_ACL_DEL,
+		.doit = ntpsec_acl_del_cmd,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_ACL_FLUSH,
+		.doit = ntpsec_acl_flush_cmd,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_ACL_DEFAULT,
+		.doit = ntpsec_acl_default_cmd,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_GET_ACL,
+		.doit = ntpsec_get_acl,
+	}, {
+		.cmd = NTPSEC_CMD_SET_RATELIMIT,
+		.doit = ntpsec_set_ratelimit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_GET_RATELIMIT,
+		.doit = ntpsec_get_ratelimit,
+	}, {
+		.cmd = NTPSEC_CMD_SET_KEY,
+		.doit = ntpsec_set_key,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_DEL_KEY,
+		.doit = ntpsec_del_key,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NTPSEC_CMD_GET_KEYS,
+		.dumpit = ntpsec_dump_keys,
 	},
 };
 

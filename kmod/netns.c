@@ -26,6 +26,7 @@ static int __net_init ntpsec_net_init(struct net *net)
 	spin_lock_init(&nn->sockets_lock);
 	INIT_LIST_HEAD(&nn->sockets);
 	ntpsec_phc_maps_init(&nn->phc);
+	ntpsec_keys_init(&nn->keys);
 	nn->stats = alloc_percpu(struct ntpsec_stats);
 	if (!nn->stats)
 		return -ENOMEM;
@@ -40,6 +41,9 @@ static void __net_exit ntpsec_net_exit(struct net *net)
 	/* No receive path can see this namespace's state any more. */
 	synchronize_rcu();
 	kfree(rcu_dereference_protected(nn->state, true));
+	ntpsec_acl_free(nn);
+	ntpsec_ratelimit_free(nn);
+	ntpsec_keys_free(&nn->keys);
 	free_percpu(nn->stats);
 	mutex_destroy(&nn->lock);
 }

@@ -7,6 +7,9 @@
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
 
+#include "acl.h"
+#include "auth.h"
+#include "ratelimit.h"
 #include "stats.h"
 #include "timestamp.h"
 
@@ -35,6 +38,9 @@ struct ntpsec_net {
 	unsigned int nr_sockets;
 	struct ntpsec_state __rcu *state;
 	struct ntpsec_phc_maps phc;
+	struct ntpsec_acl __rcu *acl;
+	struct ntpsec_ratelimit __rcu *ratelimit;
+	struct ntpsec_keys keys;
 	struct ntpsec_stats __percpu *stats;
 };
 

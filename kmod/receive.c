@@ -10,7 +10,10 @@
 #include <net/ip.h>
 
 #include "../user/wire/ntp_wire.h"
+#include "acl.h"
+#include "auth.h"
 #include "netns.h"
+#include "ratelimit.h"
 #include "receive.h"
 #include "send.h"
 #include "timestamp.h"
@@ -36,9 +39,19 @@ static const enum ntpsec_counter ts_source_counter[] = {
 /* What a reply needs to know about its request. */
 struct ntpsec_request {
 	struct ntp_packet pkt;
+	unsigned int len;		/* of the NTP payload */
 	ktime_t rx_time;
 	enum ntpsec_ts_source ts_source;
 };
+
+/* The kinds of reply the fast path sends. */
+enum ntpsec_reply_kind {
+	NTPSEC_REPLY_TIME,		/* the time, MACed if @key */
+	NTPSEC_REPLY_CRYPTO_NAK,	/* header and a zero key id */
+	NTPSEC_REPLY_KOD_RATE,		/* kiss-o'-death RATE */
+};
+
+#define NTP_KISS_RATE 0x52415445	/* "RATE" */
 
 static u64 ktime_to_ntp(ktime_t t)
 {
@@ -75,29 +88,113 @@ static void fill_reply_header(struct ntpsec_net *nn,
 	hdr->reference = st->reftime;
 }
 
-static void answer(struct ntpsec_net *nn, struct sock *sk,
-		   struct sk_buff *skb, const struct ntpsec_request *req)
+/*
+ * A RATE kiss-o'-death as ntpd sends it: every timestamp is the request's
+ * transmit timestamp, so it tells the client nothing about our clock.
+ */
+static void fill_kod_header(const struct ntpsec_request *req,
+			    struct ntp_header *hdr)
 {
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->leap = NTP_LEAP_UNSYNCHRONIZED;
+	hdr->version = req->pkt.hdr.version;
+	hdr->mode = NTP_MODE_SERVER;
+	hdr->poll = req->pkt.hdr.poll;
+	hdr->precision = NTPSEC_DEFAULT_PRECISION;
+	hdr->refid = NTP_KISS_RATE;
+	hdr->reference = req->pkt.hdr.transmit;
+	hdr->origin = req->pkt.hdr.transmit;
+	hdr->receive = req->pkt.hdr.transmit;
+	hdr->transmit = req->pkt.hdr.transmit;
+}
+
+static unsigned int reply_len(enum ntpsec_reply_kind kind,
+			      const struct ntpsec_key *key)
+{
+	if (kind == NTPSEC_REPLY_CRYPTO_NAK)
+		return NTP_HEADER_LEN + NTP_KEYID_LEN;
+	if (kind == NTPSEC_REPLY_TIME && key)
+		return NTP_HEADER_LEN + ntpsec_mac_len(key);
+	return NTP_HEADER_LEN;
+}
+
+static void answer(struct ntpsec_net *nn, struct sock *sk,
+		   struct sk_buff *skb, const struct ntpsec_request *req,
+		   enum ntpsec_reply_kind kind, const struct ntpsec_key *key)
+{
+	unsigned int len = reply_len(kind, key);
 	struct ntp_header hdr;
 	struct ntpsec_xmit x;
 	ktime_t tx_time;
 
-	if (ntpsec_xmit_prepare(sk, skb, NTP_HEADER_LEN, &x)) {
+	/* Never an amplifier: by construction, and checked. */
+	if (len > req->len || ntpsec_xmit_prepare(sk, skb, len, &x)) {
 		ntpsec_count(nn, NTPSEC_CTR_DROP_TX_ERROR);
+		return;
+	}
+	if (kind == NTPSEC_REPLY_KOD_RATE) {
+		fill_kod_header(req, &hdr);
+		ntp_write_header(x.payload, &hdr);
+		ntpsec_xmit_send(sk, &x);
+		ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
+		ntpsec_count(nn, NTPSEC_CTR_KOD_RATE);
 		return;
 	}
 	fill_reply_header(nn, req, &hdr);
 
-	/* The transmit timestamp is the last thing written. */
+	/* The transmit timestamp is the last thing written but the MAC. */
 	tx_time = ktime_get_real();
 	hdr.transmit = ktime_to_ntp(tx_time);
 	ntp_write_header(x.payload, &hdr);
+	if (kind == NTPSEC_REPLY_CRYPTO_NAK)
+		ntp_put_be32(x.payload + NTP_HEADER_LEN, 0);
+	else if (key)
+		ntpsec_mac_sign(key, x.payload, NTP_HEADER_LEN);
 	ntpsec_xmit_send(sk, &x);
 
 	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
 	ntpsec_count(nn, ts_source_counter[req->ts_source]);
 	ntpsec_count_latency(nn->stats, ktime_to_ns(ktime_sub(tx_time,
 							       req->rx_time)));
+}
+
+/* Rate limit, then authentication: the cheap refusal first. */
+static void serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
+		  const struct ntpsec_request *req, const u8 *data)
+{
+	enum ntpsec_reply_kind kind = NTPSEC_REPLY_TIME;
+	const struct ntpsec_key *key = NULL;
+
+	switch (ntpsec_ratelimit_check(nn, skb)) {
+	case NTPSEC_RL_PASS:
+		break;
+	case NTPSEC_RL_LEAK:
+		ntpsec_count(nn, NTPSEC_CTR_RATELIMIT_LEAKED);
+		break;
+	case NTPSEC_RL_KOD:
+		answer(nn, sk, skb, req, NTPSEC_REPLY_KOD_RATE, NULL);
+		return;
+	case NTPSEC_RL_DROP:
+		ntpsec_count(nn, NTPSEC_CTR_DROP_RATELIMIT);
+		return;
+	}
+
+	if (req->pkt.mac_len > NTP_KEYID_LEN) {
+		switch (ntpsec_mac_verify(nn, data, &req->pkt, &key)) {
+		case NTPSEC_MAC_OK:
+			ntpsec_count(nn, NTPSEC_CTR_MAC_OK);
+			break;
+		case NTPSEC_MAC_BAD:
+			ntpsec_count(nn, NTPSEC_CTR_MAC_BAD);
+			kind = NTPSEC_REPLY_CRYPTO_NAK;
+			break;
+		case NTPSEC_MAC_UNKNOWN_KEY:
+			ntpsec_count(nn, NTPSEC_CTR_MAC_UNKNOWN_KEY);
+			kind = NTPSEC_REPLY_CRYPTO_NAK;
+			break;
+		}
+	}
+	answer(nn, sk, skb, req, kind, key);
 }
 
 /* Client requests, in any version; NTPv1 had no mode field. */
@@ -113,20 +210,25 @@ int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 	ktime_t hook_time = ktime_get_real();
 	struct ntpsec_request req;
 	enum ntp_parse_result res;
-	unsigned int len;
+	const u8 *data;
 
 	ntpsec_count(nn, NTPSEC_CTR_RX);
 
+	if (!ntpsec_acl_allows(nn, skb)) {
+		ntpsec_count(nn, NTPSEC_CTR_DROP_ACL);
+		goto drop;
+	}
 	if (skb->len < sizeof(struct udphdr)) {
 		ntpsec_count(nn, NTPSEC_CTR_DROP_MALFORMED);
 		goto drop;
 	}
-	len = skb->len - sizeof(struct udphdr);
+	req.len = skb->len - sizeof(struct udphdr);
 	/* Requests to broadcast or multicast addresses are the daemon's. */
 	if (skb->pkt_type != PACKET_HOST || !pskb_may_pull(skb, skb->len))
 		goto pass_up;
 
-	res = ntp_parse(skb->data + sizeof(struct udphdr), len, &req.pkt);
+	data = skb->data + sizeof(struct udphdr);
+	res = ntp_parse(data, req.len, &req.pkt);
 	if (res != NTP_PARSE_OK) {
 		ntpsec_count(nn, parse_drop_counter[res]);
 		goto drop;
@@ -135,13 +237,12 @@ int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 		ntpsec_count(nn, NTPSEC_CTR_DROP_MODE7);
 		goto drop;
 	}
-	/* Extension fields (NTS) and MACs are the daemon's, for now. */
-	if (!is_client_request(&req.pkt.hdr) || req.pkt.n_ef ||
-	    req.pkt.mac_len > NTP_KEYID_LEN)
+	/* Extension fields (NTS) are the daemon's, for now. */
+	if (!is_client_request(&req.pkt.hdr) || req.pkt.n_ef)
 		goto pass_up;
 
 	req.rx_time = ntpsec_rx_timestamp(nn, skb, hook_time, &req.ts_source);
-	answer(nn, sk, skb, &req);
+	serve(nn, sk, skb, &req, data);
 	consume_skb(skb);
 	return 0;
 

@@ -14,8 +14,9 @@ libnl-3-dev libnl-genl-3-dev libssl-dev
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 kmod dkms sparse cppcheck
-qemu-system-x86 busybox-static cpio iproute2
-chrony ntpsec-ntpdig groff-base python3 python3-ntp"
+qemu-system-x86 busybox-static cpio iproute2 ethtool
+chrony ntpsec-ntpdig groff-base python3 python3-ntp python3-cryptography
+clang libclang-rt-14-dev"
 
 missing=
 for p in $PKGS; do

@@ -57,7 +57,8 @@ echo "# kernels: $KVERS"
 
 sparse_clean() {	# the only line a clean sparse run prints is about BTF
 	KBUILD_ARGS="C=2 W=1 KCFLAGS=-Werror" \
-		scripts/kbuild.sh "/lib/modules/$1/build" "$top/.build/sparse-$1" 2>&1 |
+		scripts/kbuild.sh "/lib/modules/$1/build" "$top/.build/sparse-$1" \
+			kmod selftests/ntpsec/vphc 2>&1 |
 		grep -v '^Skipping BTF generation' | tee /dev/stderr | grep -q . && return 1
 	return 0
 }
@@ -119,8 +120,9 @@ step "cppcheck over userspace" run_cppcheck
 step "man pages render without warnings (groff -ww)" \
 	bash -c 'for p in docs/*.[1-8]; do out=$(groff -ww -man -Tutf8 -z "$p" 2>&1); [ -z "$out" ] || { echo "$p: $out"; exit 1; }; done'
 for k in $KVERS; do
-	step "module builds for $k with W=1 -Werror" \
-		env KBUILD_ARGS="W=1 KCFLAGS=-Werror" scripts/kbuild.sh "/lib/modules/$k/build" "$top/.build/$k"
+	step "module and test NIC build for $k with W=1 -Werror" \
+		env KBUILD_ARGS="W=1 KCFLAGS=-Werror" scripts/kbuild.sh \
+		"/lib/modules/$k/build" "$top/.build/$k" kmod selftests/ntpsec/vphc
 	step "sparse over the module for $k" sparse_clean "$k"
 done
 step "make distcheck" make distcheck

@@ -14,6 +14,11 @@
 #include "ntpsecctl.h"
 
 static const struct ctl_command commands[] = {
+	{ "acl", "[SUBCOMMAND]", "list or change the access list", ctl_cmd_acl },
+	{ "keys", "[SUBCOMMAND]", "list, load or delete symmetric keys",
+	  ctl_cmd_keys },
+	{ "ratelimit", "[SUBCOMMAND]", "show or set per-source rate limiting",
+	  ctl_cmd_ratelimit },
 	{ "status", "", "show the module's version, sockets and server state",
 	  ctl_cmd_status },
 	{ "stats", "", "show the module's counters and processing-time histogram",
@@ -30,7 +35,7 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: ntpsecctl [--json] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-10s %-14s %s\n", commands[i].name,
+		fprintf(out, "  %-10s %-13s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 	fprintf(out, "\noptions:\n"
 		"  -j, --json     machine-readable output\n"

@@ -14,7 +14,7 @@
 #include "ntpsecctl.h"
 
 /* enum ntpsec_counter, lower-cased, without the prefix. */
-static const char *const counter_names[NTPSEC_CTR_MAX] = {
+static const char *const counter_names[] = {
 	[NTPSEC_CTR_RX] = "rx",
 	[NTPSEC_CTR_ANSWERED] = "answered",
 	[NTPSEC_CTR_PASSED_UP] = "passed_up",
@@ -30,7 +30,18 @@ static const char *const counter_names[NTPSEC_CTR_MAX] = {
 	[NTPSEC_CTR_TS_SW] = "ts_sw",
 	[NTPSEC_CTR_TS_HOOK] = "ts_hook",
 	[NTPSEC_CTR_TS_PHC_STALE] = "ts_phc_stale",
+	[NTPSEC_CTR_DROP_ACL] = "drop_acl",
+	[NTPSEC_CTR_DROP_RATELIMIT] = "drop_ratelimit",
+	[NTPSEC_CTR_KOD_RATE] = "kod_rate",
+	[NTPSEC_CTR_RATELIMIT_LEAKED] = "ratelimit_leaked",
+	[NTPSEC_CTR_MAC_OK] = "mac_ok",
+	[NTPSEC_CTR_MAC_BAD] = "mac_bad",
+	[NTPSEC_CTR_MAC_UNKNOWN_KEY] = "mac_unknown_key",
 };
+
+/* A counter appended to the uapi without a name here fails the build. */
+_Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) == NTPSEC_CTR_MAX,
+	       "every counter needs a name");
 
 struct module_stats {
 	uint64_t ctr[NTPSEC_CTR_MAX];

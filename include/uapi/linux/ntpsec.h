@@ -78,6 +78,50 @@
  *   more than NTPSEC_PHC_MAX_AGE_NS from TIME_NS is not trusted: the reply
  *   uses the software stamp and NTPSEC_CTR_TS_PHC_STALE counts it.  At most
  *   NTPSEC_PHC_MAX_MAPS interfaces per namespace.
+ *
+ * NTPSEC_CMD_ACL_ADD, NTPSEC_CMD_ACL_DEL, NTPSEC_CMD_ACL_FLUSH,
+ * NTPSEC_CMD_ACL_DEFAULT, NTPSEC_CMD_GET_ACL
+ *   Who may talk to the attached sockets at all, checked before any other
+ *   work on every datagram (NTPSEC_CTR_DROP_ACL counts the refused).  The
+ *   most specific matching prefix wins; without one, the default (allow
+ *   until set otherwise).  At most NTPSEC_ACL_MAX_RULES rules.
+ *     NTPSEC_A_ACL_ADDR                binary, 4 (IPv4) or 16 (IPv6) octets
+ *     NTPSEC_A_ACL_PREFIX_LEN          NLA_U8, at most 32 or 128
+ *     NTPSEC_A_ACL_ACTION              NLA_U8, enum ntpsec_acl_action
+ *   ADD takes all three (an existing prefix changes its action), DEL the
+ *   first two, DEFAULT only the action, FLUSH nothing.  GET replies with
+ *   NTPSEC_A_ACL_ACTION (the default) and NTPSEC_A_ACL_RULES, nested: one
+ *   NTPSEC_A_ACL_RULE per rule, nested, with the three attributes above.
+ *   Host bits of ADDR beyond PREFIX_LEN must be zero.
+ *
+ * NTPSEC_CMD_SET_RATELIMIT, NTPSEC_CMD_GET_RATELIMIT
+ *   Per-source rate limiting of answered requests (an IPv4 address, an IPv6
+ *   /64), as chrony's "ratelimit" and NTPsec's "discard"/"limited": each
+ *   source may average one request per 2^INTERVAL seconds with bursts of
+ *   BURST.  Of the requests over the limit, one in 2^LEAK is answered anyway
+ *   (LEAK 0: none); the others get a RATE kiss-o'-death if
+ *   NTPSEC_RL_F_KOD is set, else nothing.  The state lives in a table of
+ *   TABLE_SIZE entries (a power of two) allocated when the limit is set, so
+ *   memory is bounded by configuration; the least recently seen source is
+ *   forgotten first.  SET takes all attributes; GET replies with them.
+ *     NTPSEC_A_RL_FLAGS                NLA_U32, NTPSEC_RL_F_* bits
+ *     NTPSEC_A_RL_INTERVAL             NLA_S8, log2 seconds, -10..12
+ *     NTPSEC_A_RL_BURST                NLA_U32, 1..1024
+ *     NTPSEC_A_RL_LEAK                 NLA_U8, 0..8
+ *     NTPSEC_A_RL_TABLE_SIZE           NLA_U32, 256..2^20 entries
+ *
+ * NTPSEC_CMD_SET_KEY, NTPSEC_CMD_DEL_KEY, NTPSEC_CMD_GET_KEYS
+ *   Symmetric keys for MAC-authenticated requests (RFC 5905 section 7.3;
+ *   RFC 8573 AES-CMAC), as in an ntp.keys file.  A request with a valid MAC
+ *   gets a reply with a MAC by the same key; an unknown key or a wrong MAC
+ *   gets a crypto-NAK (the header and a zero key id), as ntpd answers.
+ *     NTPSEC_A_KEY_ID                  NLA_U32, 1..65535 (ntpd's range)
+ *     NTPSEC_A_KEY_TYPE                NLA_U8, enum ntpsec_key_type (set)
+ *     NTPSEC_A_KEY_SECRET              binary, 1..32 octets (set only; an
+ *                                      AES-128-CMAC key is zero-padded or
+ *                                      cut to 16 octets, as NTPsec does)
+ *   GET replies with NTPSEC_A_KEYS, nested: one NTPSEC_A_KEY per key,
+ *   nested, with ID and TYPE.  Secrets are never readable back.
  */
 #ifndef _UAPI_LINUX_NTPSEC_H
 #define _UAPI_LINUX_NTPSEC_H
@@ -88,6 +132,9 @@
 #define NTPSEC_LATENCY_BUCKETS	32
 #define NTPSEC_PHC_MAX_MAPS	8
 #define NTPSEC_PHC_MAX_AGE_NS	(16LL * 1000 * 1000 * 1000)
+#define NTPSEC_ACL_MAX_RULES	256
+#define NTPSEC_KEY_MAX_SECRET	32
+#define NTPSEC_MAX_KEYS		1024
 
 enum ntpsec_cmd {
 	NTPSEC_CMD_UNSPEC,
@@ -99,6 +146,16 @@ enum ntpsec_cmd {
 	NTPSEC_CMD_RESET_STATS,
 	NTPSEC_CMD_SET_PHC_MAP,
 	NTPSEC_CMD_DEL_PHC_MAP,
+	NTPSEC_CMD_ACL_ADD,
+	NTPSEC_CMD_ACL_DEL,
+	NTPSEC_CMD_ACL_FLUSH,
+	NTPSEC_CMD_ACL_DEFAULT,
+	NTPSEC_CMD_GET_ACL,
+	NTPSEC_CMD_SET_RATELIMIT,
+	NTPSEC_CMD_GET_RATELIMIT,
+	NTPSEC_CMD_SET_KEY,
+	NTPSEC_CMD_DEL_KEY,
+	NTPSEC_CMD_GET_KEYS,
 	__NTPSEC_CMD_MAX
 };
 #define NTPSEC_CMD_MAX (__NTPSEC_CMD_MAX - 1)
@@ -129,9 +186,44 @@ enum ntpsec_attr {
 	NTPSEC_A_PHC_UTC_NS,
 	NTPSEC_A_PHC_FREQ,
 	NTPSEC_A_PAD,
+	NTPSEC_A_ACL_ADDR,
+	NTPSEC_A_ACL_PREFIX_LEN,
+	NTPSEC_A_ACL_ACTION,
+	NTPSEC_A_ACL_RULES,
+	NTPSEC_A_ACL_RULE,
+	NTPSEC_A_RL_FLAGS,
+	NTPSEC_A_RL_INTERVAL,
+	NTPSEC_A_RL_BURST,
+	NTPSEC_A_RL_LEAK,
+	NTPSEC_A_RL_TABLE_SIZE,
+	NTPSEC_A_KEY_ID,
+	NTPSEC_A_KEY_TYPE,
+	NTPSEC_A_KEY_SECRET,
+	NTPSEC_A_KEYS,
+	NTPSEC_A_KEY,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
+
+enum ntpsec_acl_action {
+	NTPSEC_ACL_ALLOW,
+	NTPSEC_ACL_DENY,
+	__NTPSEC_ACL_ACTION_MAX
+};
+
+enum ntpsec_ratelimit_flag {
+	NTPSEC_RL_F_ENABLED = 1U << 0,
+	NTPSEC_RL_F_KOD = 1U << 1,
+	__NTPSEC_RL_F_ALL = NTPSEC_RL_F_ENABLED | NTPSEC_RL_F_KOD
+};
+
+enum ntpsec_key_type {
+	NTPSEC_KEY_UNSPEC,
+	NTPSEC_KEY_MD5,			/* MD5(secret || packet), 16 octets */
+	NTPSEC_KEY_SHA1,		/* SHA1(secret || packet), 20 octets */
+	NTPSEC_KEY_AES128_CMAC,		/* RFC 8573, 16 octets */
+	__NTPSEC_KEY_TYPE_MAX
+};
 
 /*
  * Counters, per network namespace.  The names ntpsecctl prints are these,
@@ -153,6 +245,13 @@ enum ntpsec_counter {
 	NTPSEC_CTR_TS_SW,		/* ... with the kernel's receive stamp */
 	NTPSEC_CTR_TS_HOOK,		/* ... with the clock read at hook entry */
 	NTPSEC_CTR_TS_PHC_STALE,	/* NIC stamp unusable: no fresh mapping */
+	NTPSEC_CTR_DROP_ACL,		/* refused by the access list */
+	NTPSEC_CTR_DROP_RATELIMIT,	/* over the rate limit, not answered */
+	NTPSEC_CTR_KOD_RATE,		/* ... answered with a RATE KoD */
+	NTPSEC_CTR_RATELIMIT_LEAKED,	/* ... answered anyway (leak) */
+	NTPSEC_CTR_MAC_OK,		/* answered with a MAC */
+	NTPSEC_CTR_MAC_BAD,		/* wrong MAC: crypto-NAK */
+	NTPSEC_CTR_MAC_UNKNOWN_KEY,	/* unknown key: crypto-NAK */
 	NTPSEC_CTR_MAX
 };
 

@@ -1,0 +1,318 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# bench-guest.sh - the benchmark, inside the test VM (bench/run.sh boots it).
+# Serves the same NTP client load, in turn, from the kernel fast path
+# (ntpsec.ko with ntpsec_testserver attached), chronyd and NTPsec's ntpd,
+# over the selftests' veth pair (ntpc -> ntps), and measures each one's CPU
+# time per answered request, its highest rate with loss under 1% and its
+# processing time (transmit minus receive timestamp in its replies).
+#
+# Topology: every server process on CPU 0; the server veth's receive
+# processing steered to CPU 0 with RPS (veth otherwise runs it in the
+# sender's softirq, on the generator's CPU); the load generator, its veth's
+# receive processing and every device interrupt on CPU 1.  Server CPU is
+# CPU 0's busy time from /proc/stat (wall time minus idle, softirq
+# included), minus the same server's idle baseline, per answered request.
+#
+# The guest runner gives each script a few minutes, so this one is named
+# once per server on the runner's command line: each invocation measures
+# the next server not yet done (state in /tmp/ntpsec-bench, which lives as
+# long as the VM), and the last one prints the table.
+set -u
+
+top=${NTPSEC_TOP:?run me inside the VM, via bench/run.sh}
+source "$top/selftests/ntpsec/lib.sh"
+
+state=/tmp/ntpsec-bench
+# bench/run.sh leaves the parameters and the generator's path here.
+[ ! -r "${NTPSEC_BUILD:-}/bench.env" ] || source "$NTPSEC_BUILD/bench.env"
+LOADGEN=${BENCH_LOADGEN:-$top/.build/bench/ntpsec_loadgen}
+RATE=${BENCH_RATE:-2000}		# the common load, requests/s
+DURATION=${BENCH_DURATION:-20}		# seconds at the common load
+IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
+STEP=${BENCH_STEP:-3}			# seconds per search step
+SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
+SOCKETS=${BENCH_SOCKETS:-16}
+SERVERS=${BENCH_SERVERS:-kernel chronyd ntpd}
+NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
+SERVER_CPU=0
+LOAD_CPU=1
+HZ=$(getconf CLK_TCK)
+
+SERVER_PID=
+
+log() {
+	echo "# $*"
+}
+
+# Steering ------------------------------------------------------------------
+
+# RPS on both veth ends: requests are processed on the server's CPU,
+# replies on the generator's; every device interrupt goes to the generator.
+steer() {
+	local f
+	ip netns exec ntps sh -c "echo $((1 << SERVER_CPU)) >/sys/class/net/veth0/queues/rx-0/rps_cpus" || return 1
+	ip netns exec ntpc sh -c "echo $((1 << LOAD_CPU)) >/sys/class/net/veth1/queues/rx-0/rps_cpus" || return 1
+	for f in /proc/irq/*/smp_affinity_list; do
+		echo $LOAD_CPU >"$f" 2>/dev/null
+	done
+	return 0
+}
+
+# Per CPU, as JSON: [[packets processed, dropped], ...] from softnet_stat
+# (hex, one line per CPU), then the NET_RX softirq counts.
+steering_sample() {
+	local processed dropped rest sep=
+	printf '{"softnet":['
+	while read -r processed dropped rest; do
+		printf '%s[%d,%d]' "$sep" $((16#$processed)) $((16#$dropped))
+		sep=,
+	done </proc/net/softnet_stat
+	printf '],"net_rx":[%s]}' "$(awk '$1 == "NET_RX:" { $1 = ""; print }' /proc/softirqs |
+		sed 's/^ *//; s/ \+/,/g')"
+}
+
+# Servers ---------------------------------------------------------------------
+
+start_kernel() {
+	local fifo=$state/ready.fifo line
+
+	load_module || { echo "SKIP: cannot load $NTPSEC_KMOD"; return 1; }
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	taskset -c $SERVER_CPU ip netns exec ntps ntpsec_testserver -s \
+		-o "$state/passed_up" $SERVER4 >"$fifo" &
+	SERVER_PID=$!
+	read -r -t 30 line <"$fifo"
+	rm -f "$fifo"
+	[ "$line" = ready ] || { echo "SKIP: ntpsec_testserver did not attach"; return 1; }
+}
+
+stop_kernel() {
+	log "module counters: rx $(counter rx) answered $(counter answered) passed_up $(counter passed_up)"
+	stop_server
+	unload_module
+}
+
+# chronyd serving from its local reference, never touching the clock (-x).
+start_chronyd() {
+	command -v chronyd >/dev/null || { echo "SKIP: no chronyd"; return 1; }
+	cat >"$state/chrony.conf" <<-EOF
+	port 123
+	bindaddress $SERVER4
+	allow all
+	local stratum 1
+	cmdport 0
+	bindcmdaddress /
+	pidfile $state/chronyd.pid
+	EOF
+	taskset -c $SERVER_CPU ip netns exec ntps \
+		chronyd -x -d -f "$state/chrony.conf" >"$state/chronyd.log" 2>&1 &
+	SERVER_PID=$!
+}
+
+stop_chronyd() {
+	stop_server
+}
+
+# NTPsec's ntpd with no sources: it answers clients as unsynchronized
+# (leap 3), through the same code as when synchronized, and with time
+# discipline disabled and nothing to follow it never adjusts the clock.
+start_ntpd() {
+	[ -x "$NTPD" ] || { echo "SKIP: no $NTPD (run scripts/setup.sh)"; return 1; }
+	cat >"$state/ntp.conf" <<-EOF
+	disable ntp
+	disable kernel
+	interface ignore wildcard
+	interface listen $SERVER4
+	restrict default
+	EOF
+	taskset -c $SERVER_CPU ip netns exec ntps "$NTPD" -n -c "$state/ntp.conf" \
+		-p "$state/ntpd.pid" -l "$state/ntpd.log" >"$state/ntpd.out" 2>&1 &
+	SERVER_PID=$!
+}
+
+stop_ntpd() {
+	stop_server
+}
+
+stop_server() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+
+# Measurements ----------------------------------------------------------------
+
+loadgen() {
+	taskset -c $LOAD_CPU ip netns exec ntpc "$LOADGEN" -q -j -c "$SOCKETS" "$@" $SERVER4
+}
+
+# Until the server answers (up to 20 s): a short, slow probe.
+wait_answering() {
+	local i
+
+	for i in $(seq 20); do
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		loadgen -r 50 -d 0.5 -T 200 | grep -q '"received":[1-9]' && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# CPU 0's busy fraction with the server up and no load.
+idle_baseline() {
+	python3 - "$IDLE" "$SERVER_CPU" "$HZ" <<'PY'
+import sys, time
+secs, cpu, hz = float(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+def idle():
+    for line in open("/proc/stat"):
+        f = line.split()
+        if f[0] == "cpu" + cpu:
+            return (int(f[4]) + int(f[5])) / hz
+t0, i0 = time.monotonic(), idle()
+time.sleep(secs)
+t1, i1 = time.monotonic(), idle()
+print('{"wall_s":%.3f,"busy_frac":%.5f}' % (t1 - t0, max(0.0, 1 - (i1 - i0) / (t1 - t0))))
+PY
+}
+
+measure() {	# NAME
+	local name=$1 out=$state/$1 before
+
+	setup_pair || { echo "SKIP: cannot set up the veth pair"; return 1; }
+	steer || { echo "SKIP: cannot set RPS on the veth pair"; return 1; }
+	"start_$name" >"$out.skip" || return 1
+	if ! wait_answering; then
+		echo "SKIP: $name does not answer" >"$out.skip"
+		tail -n 5 "$state/$name.log" "$state/$name.out" 2>/dev/null | sed 's/^/# /'
+		"stop_$name"
+		return 1
+	fi
+	rm -f "$out.skip"
+
+	log "$name: idle baseline, ${IDLE}s"
+	idle_baseline >"$out.idle.json"
+	log "$name: $RATE requests/s for ${DURATION}s"
+	before=$(steering_sample)
+	loadgen -r "$RATE" -d "$DURATION" -C $SERVER_CPU >"$out.fixed.json"
+	echo "{\"before\":$before,\"after\":$(steering_sample)}" >"$out.steer.json"
+	log "$name: searching the highest rate with loss under 1%"
+	loadgen -s -r "$SEARCH_FROM" -d "$STEP" -C $SERVER_CPU >"$out.search.json"
+	"stop_$name"
+	cleanup_pair
+}
+
+# The table ---------------------------------------------------------------------
+
+report() {
+	python3 - "$state" "$RATE" $SERVERS <<'PY'
+import json, os, sys
+
+state, rate, servers = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+label = {"kernel": "ntpsec.ko fast path", "chronyd": "chronyd",
+         "ntpd": "NTPsec ntpd"}
+
+def load(name, part):
+    try:
+        with open(os.path.join(state, "%s.%s.json" % (name, part))) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+rows, notes = {}, []
+for s in servers:
+    idle, fixed, search = load(s, "idle"), load(s, "fixed"), load(s, "search")
+    if not (idle and fixed and search):
+        try:
+            why = open(os.path.join(state, s + ".skip")).read().strip()
+        except OSError:
+            why = "no results (timed out?)"
+        rows[s] = {"skip": why or "no results"}
+        continue
+    cpu = fixed["server_cpu"]
+    base = idle["busy_frac"] * cpu["wall_s"]
+    us = (cpu["busy_s"] - base) * 1e6 / fixed["received"] if fixed["received"] else float("nan")
+    sr = search["search"]
+    rows[s] = {
+        "cpu_us": us, "busy_pct": 100 * cpu["busy_s"] / cpu["wall_s"],
+        "idle_pct": 100 * idle["busy_frac"], "loss": fixed["loss_pct"],
+        "max_rate": sr["max_rate"], "limit": sr["limit"],
+        "p50": fixed["proc_ns"]["median"] / 1e3,
+        "p99": fixed["proc_ns"]["p99"] / 1e3,
+        "p999": fixed["proc_ns"]["p999"] / 1e3,
+        "rtt99": fixed["rtt_ns"]["p99"] / 1e3,
+        "kept_up": fixed["generator_kept_up"],
+    }
+    st = load(s, "steer")
+    if st:
+        b, a = st["before"], st["after"]
+        proc = [y[0] - x[0] for x, y in zip(b["softnet"], a["softnet"])]
+        drop = [y[1] - x[1] for x, y in zip(b["softnet"], a["softnet"])]
+        rx = [y - x for x, y in zip(b["net_rx"], a["net_rx"])]
+        notes.append("%s: %d requests sent; packets processed per CPU %s "
+                     "(backlog drops %s); NET_RX softirqs per CPU %s; cpu0 "
+                     "%.1f%% busy under load, %.1f%% idle baseline"
+                     % (s, fixed["sent"], proc, drop, rx, rows[s]["busy_pct"],
+                        rows[s]["idle_pct"]))
+
+ref = rows.get("chronyd", {})
+def ratio(s, key, invert=False):
+    a, b = rows[s].get(key), ref.get(key)
+    if not a or not b or "skip" in rows[s]:
+        return "-"
+    return "1/%.1f" % (b / a) if a < b else "%.1fx" % (a / b)
+
+print("| server | CPU/request (us) | vs chronyd | max rate <1%% loss (/s) | vs chronyd | processing p50 / p99 / p99.9 (us) | p99 vs chronyd | RTT p99 (us) |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+for s in servers:
+    r = rows[s]
+    if "skip" in r:
+        print("| %s | SKIP: %s | | | | | | |" % (label.get(s, s), r["skip"]))
+        continue
+    mr = "%.0f" % r["max_rate"]
+    if r["limit"] == "generator":
+        mr = ">= %s (generator saturated)" % mr
+    elif r["limit"] != "loss":
+        mr += " (%s)" % r["limit"]
+    rr = ratio(s, "max_rate")
+    if r["limit"] == "generator" and rr != "-":
+        rr = ">= " + rr
+    print("| %s | %.2f | %s | %s | %s | %.1f / %.1f / %.1f | %s | %.0f |"
+          % (label.get(s, s), r["cpu_us"], ratio(s, "cpu_us"), mr, rr,
+             r["p50"], r["p99"], r["p999"], ratio(s, "p99"), r["rtt99"]))
+print()
+print("Common load: %.0f requests/s from %s; CPU/request = (CPU 0 busy "
+      "- idle baseline) / answered." % (rate, "ntpc"))
+for s in servers:
+    r = rows[s]
+    if "skip" not in r and (r["loss"] >= 1 or not r["kept_up"]):
+        print("Warning: %s lost %.2f%% at the common load%s." % (
+            s, r["loss"], "" if r["kept_up"] else " and the generator fell behind"))
+for n in notes:
+    print("- " + n)
+PY
+}
+
+# One server per invocation -------------------------------------------------------
+
+mkdir -p "$state"
+[ -x "$LOADGEN" ] || { echo "SKIP: no $LOADGEN (bench/run.sh builds it)"; exit $KSFT_SKIP; }
+trap 'stop_server; cleanup_pair' EXIT
+for s in $SERVERS; do
+	[ -e "$state/$s.started" ] && continue
+	touch "$state/$s.started"
+	log "kernel $(uname -r), $(nproc) CPUs; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU"
+	measure "$s"
+	[ -e "$state/$s.skip" ] && cat "$state/$s.skip"
+	break
+done
+for s in $SERVERS; do
+	[ -e "$state/$s.started" ] || exit 0
+done
+echo "BENCH-TABLE-BEGIN"
+report
+echo "BENCH-TABLE-END"
+exit 0

@@ -1,0 +1,1012 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ntpsec_loadgen - sends NTP client requests to one server and measures its
+ * answers: achieved rate, loss, the server's processing time (its transmit
+ * minus its receive timestamp) and the round-trip time.  Used by the
+ * benchmarks (bench/), inside the test VM or over loopback.
+ *
+ *   ntpsec_loadgen [-c N] [-r PPS] [-d SECONDS] [-s] [-j] ADDR[:PORT]
+ *
+ * Each request carries a random transmit timestamp (RFC 9109's advice for
+ * clients), so a reply is matched by its origin timestamp alone; the low
+ * bits of the nonce index the table of outstanding requests.  Requests go
+ * out from N connected sockets with distinct source ports, in batches
+ * (sendmmsg), paced against the clock; replies are read with recvmmsg and
+ * stamped by the kernel (SO_TIMESTAMPNS) on arrival.
+ *
+ * Everything is bounded: the rate, the duration of a run, the whole search,
+ * the number of sockets, and the memory (fixed histograms, a table sized by
+ * rate).  It sends only to the one address it is given.
+ */
+
+#define _GNU_SOURCE
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include "../user/wire/ntp_wire.h"
+#include "latency_hist.h"
+
+#define LG_RATE_MAX		500000	/* requests per second */
+#define LG_DURATION_MAX		120	/* seconds, one run and a whole search */
+#define LG_WALL_MAX		(LG_DURATION_MAX + 60)	/* watchdog */
+#define LG_SOCKETS_MAX		1024
+#define LG_SOURCES_MAX		16
+#define LG_LATE_MAX_MS		5000
+#define LG_BATCH		64
+#define LG_SEARCH_STEPS_MAX	16
+#define LG_SEARCH_PRECISION	0.05	/* stop bisecting within 5% */
+#define LG_KEEP_UP		0.97	/* below this share of the rate: saturated */
+#define LG_RCVBUF		(1 << 20)
+#define NSEC_PER_SEC		1000000000LL
+
+struct lg_config {
+	struct sockaddr_storage server;
+	socklen_t server_len;
+	struct sockaddr_storage src[LG_SOURCES_MAX];
+	socklen_t src_len[LG_SOURCES_MAX];
+	unsigned int n_src;
+	unsigned int n_sockets;
+	double rate;
+	double duration;
+	bool search;
+	double loss_limit;		/* percent */
+	double rate_max;
+	int64_t late_ns;
+	int cpu;			/* -1: do not watch a CPU */
+	bool json;
+	bool quiet;
+};
+
+/* One CPU's line of /proc/stat, in USER_HZ ticks, and when it was read. */
+struct lg_cpu_sample {
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
+	int64_t when_ns;
+};
+
+struct lg_slot {
+	uint64_t nonce;
+	int64_t sent_ns;	/* CLOCK_REALTIME; 0 once answered */
+};
+
+struct lg_result {
+	double rate_target;
+	double elapsed;			/* seconds of sending */
+	uint64_t sent, send_errors, skipped;
+	uint64_t received, late, unmatched, duplicate, kod, icmp_errors;
+	uint64_t client_drops;		/* UDP receive buffer errors here */
+	uint64_t unsynchronized;	/* replies with LI=3 */
+	struct latency_hist proc;	/* server transmit - receive */
+	struct latency_hist rtt;	/* kernel arrival - send */
+	bool have_cpu;
+	struct lg_cpu_sample cpu0, cpu1;
+};
+
+struct lg_ctx {
+	const struct lg_config *cfg;
+	int *fds;
+	int epfd;
+	struct lg_slot *slots;
+	uint64_t slot_mask;
+	uint64_t rng;
+	uint64_t seq;
+	unsigned int next_fd;
+	long clk_tck;
+};
+
+static volatile sig_atomic_t lg_interrupted;
+
+static void lg_on_signal(int sig)
+{
+	(void)sig;
+	lg_interrupted = 1;
+}
+
+static void lg_on_alarm(int sig)
+{
+	static const char msg[] = "ntpsec_loadgen: watchdog: run too long\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(3);
+}
+
+static int64_t lg_now(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* splitmix64: fast, and good enough for nonces nobody guesses here. */
+static uint64_t lg_random(struct lg_ctx *ctx)
+{
+	uint64_t z = (ctx->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* An NTP timestamp difference (32.32, wrapping) in nanoseconds. */
+static int64_t lg_ntp_diff_ns(uint64_t later, uint64_t earlier)
+{
+	int64_t d = (int64_t)(later - earlier);
+
+	return (int64_t)(((__int128)d * NSEC_PER_SEC) >> 32);
+}
+
+static int lg_parse_addr(const char *arg, struct sockaddr_storage *ss,
+			 socklen_t *len, uint16_t default_port)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *port = NULL, *end;
+	unsigned long p = default_port;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (arg[0] == '[') {
+		end = strchr(arg, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return -1;
+		n = (size_t)(end - arg - 1);
+		port = end[1] ? end + 2 : NULL;
+		arg++;
+	} else {
+		end = strchr(arg, ':');
+		/* A bare IPv6 address has several colons and no port. */
+		if (end && strchr(end + 1, ':'))
+			end = NULL;
+		n = end ? (size_t)(end - arg) : strlen(arg);
+		port = end ? end + 1 : NULL;
+	}
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, arg, n);
+	host[n] = 0;
+	if (port) {
+		char *e;
+
+		p = strtoul(port, &e, 10);
+		if (!*port || *e || p > 65535)
+			return -1;
+	}
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)p);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+static void lg_format_addr(const struct sockaddr_storage *ss, char *buf,
+			   size_t size)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, size, "%s:%u", host, ntohs(sin->sin_port));
+	} else {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, size, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	}
+}
+
+/* CPU accounting -------------------------------------------------------- */
+
+static int lg_read_cpu(int cpu, struct lg_cpu_sample *s)
+{
+	char line[512], name[16];
+	FILE *f = fopen("/proc/stat", "r");
+	int found = 0;
+
+	if (!f)
+		return -1;
+	snprintf(name, sizeof(name), "cpu%d ", cpu);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, strlen(name)))
+			continue;
+		found = sscanf(line + strlen(name),
+			       "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+			       " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64,
+			       &s->user, &s->nice, &s->system, &s->idle,
+			       &s->iowait, &s->irq, &s->softirq,
+			       &s->steal) == 8;
+		break;
+	}
+	fclose(f);
+	s->when_ns = lg_now(CLOCK_MONOTONIC);
+	return found ? 0 : -1;
+}
+
+/*
+ * Busy time is the wall time minus idle time: the kernel accounts idle
+ * time exactly (NOHZ), while the busy fields are sampled at each tick.
+ */
+static double lg_cpu_busy_s(const struct lg_result *r, long clk_tck)
+{
+	const struct lg_cpu_sample *a = &r->cpu0, *b = &r->cpu1;
+	double wall = (double)(b->when_ns - a->when_ns) / 1e9;
+	double idle = (double)((b->idle + b->iowait) - (a->idle + a->iowait));
+
+	return wall - idle / (double)clk_tck;
+}
+
+/* UDP receive-buffer drops in this network namespace (IPv4 and IPv6). */
+static uint64_t lg_rcvbuf_errors(void)
+{
+	char line[1024], names[1024];
+	uint64_t total = 0, v;
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	if (f) {
+		while (fgets(names, sizeof(names), f) &&
+		       fgets(line, sizeof(line), f)) {
+			char *n, *val, *sn, *sv;
+
+			if (strncmp(names, "Udp: ", 5))
+				continue;
+			n = strtok_r(names, " \n", &sn);
+			val = strtok_r(line, " \n", &sv);
+			while (n && val) {
+				if (!strcmp(n, "RcvbufErrors"))
+					total += strtoull(val, NULL, 10);
+				n = strtok_r(NULL, " \n", &sn);
+				val = strtok_r(NULL, " \n", &sv);
+			}
+			break;
+		}
+		fclose(f);
+	}
+	f = fopen("/proc/net/snmp6", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Udp6RcvbufErrors %" SCNu64, &v) == 1)
+				total += v;
+		fclose(f);
+	}
+	return total;
+}
+
+/* Sockets ----------------------------------------------------------------- */
+
+static int lg_open_socket(const struct lg_config *cfg, unsigned int i)
+{
+	int fd, one = 1, size = LG_RCVBUF;
+	unsigned int s;
+
+	fd = socket(cfg->server.ss_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	/* FORCE needs CAP_NET_ADMIN; the plain one is capped by rmem_max. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)))
+		goto err;
+	if (cfg->n_src) {
+		s = i % cfg->n_src;
+		if (bind(fd, (const struct sockaddr *)&cfg->src[s],
+			 cfg->src_len[s]))
+			goto err;
+	}
+	if (connect(fd, (const struct sockaddr *)&cfg->server,
+		    cfg->server_len))
+		goto err;
+	return fd;
+err:
+	close(fd);
+	return -1;
+}
+
+static int lg_open_sockets(struct lg_ctx *ctx)
+{
+	const struct lg_config *cfg = ctx->cfg;
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int i;
+
+	ctx->epfd = epoll_create1(EPOLL_CLOEXEC);
+	ctx->fds = calloc(cfg->n_sockets, sizeof(*ctx->fds));
+	if (ctx->epfd < 0 || !ctx->fds)
+		return -1;
+	for (i = 0; i < cfg->n_sockets; i++) {
+		ctx->fds[i] = lg_open_socket(cfg, i);
+		if (ctx->fds[i] < 0) {
+			fprintf(stderr, "ntpsec_loadgen: socket %u: %s\n", i,
+				strerror(errno));
+			return -1;
+		}
+		ev.data.u32 = i;
+		if (epoll_ctl(ctx->epfd, EPOLL_CTL_ADD, ctx->fds[i], &ev))
+			return -1;
+	}
+	return 0;
+}
+
+/* Requests ---------------------------------------------------------------- */
+
+/* Slots outlive the late threshold and the final drain at this rate. */
+static int lg_alloc_slots(struct lg_ctx *ctx, double rate)
+{
+	double need = rate * (2.0 * (double)ctx->cfg->late_ns / 1e9 + 1.0);
+	uint64_t n = 4096;
+
+	while ((double)n < need)
+		n <<= 1;
+	free(ctx->slots);
+	ctx->slots = calloc(n, sizeof(*ctx->slots));
+	if (!ctx->slots)
+		return -1;
+	ctx->slot_mask = n - 1;
+	return 0;
+}
+
+static void lg_fill_request(struct lg_ctx *ctx, uint8_t *buf, int64_t now)
+{
+	struct ntp_header hdr = {
+		.leap = NTP_LEAP_UNSYNCHRONIZED,
+		.version = NTP_VERSION,
+		.mode = NTP_MODE_CLIENT,
+		.poll = 6,
+		.precision = -20,
+	};
+	uint64_t slot = ctx->seq++ & ctx->slot_mask;
+	uint64_t nonce;
+
+	/* Random, but never zero in its seconds: servers take 0 as unset. */
+	do
+		nonce = (lg_random(ctx) & ~ctx->slot_mask) | slot;
+	while (!(nonce >> 32));
+	hdr.transmit = nonce;
+	ntp_write_header(buf, &hdr);
+	ctx->slots[slot].nonce = nonce;
+	ctx->slots[slot].sent_ns = now;
+}
+
+/* Sends n requests from the next socket; returns how many left. */
+static unsigned int lg_send_batch(struct lg_ctx *ctx, unsigned int n,
+				  struct lg_result *res)
+{
+	static uint8_t buf[LG_BATCH][NTP_HEADER_LEN];
+	struct mmsghdr msg[LG_BATCH];
+	struct iovec iov[LG_BATCH];
+	int64_t now = lg_now(CLOCK_REALTIME);
+	unsigned int i;
+	int fd, sent;
+
+	memset(msg, 0, sizeof(*msg) * n);
+	for (i = 0; i < n; i++) {
+		lg_fill_request(ctx, buf[i], now);
+		iov[i].iov_base = buf[i];
+		iov[i].iov_len = NTP_HEADER_LEN;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	fd = ctx->fds[ctx->next_fd];
+	ctx->next_fd = (ctx->next_fd + 1) % ctx->cfg->n_sockets;
+	sent = sendmmsg(fd, msg, n, 0);
+	if (sent < 0)
+		sent = 0;
+	/* Unsent requests are forgotten, never answered, never lost. */
+	for (i = (unsigned int)sent; i < n; i++)
+		ctx->slots[(ctx->seq - n + i) & ctx->slot_mask].sent_ns = 0;
+	res->sent += (uint64_t)sent;
+	res->send_errors += n - (unsigned int)sent;
+	return (unsigned int)sent;
+}
+
+/* Replies ----------------------------------------------------------------- */
+
+static int64_t lg_arrival(struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	struct timespec ts;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	}
+	return lg_now(CLOCK_REALTIME);
+}
+
+static void lg_match_reply(struct lg_ctx *ctx, const uint8_t *buf, size_t len,
+			   int64_t arrival, struct lg_result *res)
+{
+	struct ntp_packet pkt;
+	struct lg_slot *slot;
+	int64_t rtt;
+
+	if (ntp_parse(buf, len, &pkt) != NTP_PARSE_OK ||
+	    pkt.hdr.mode != NTP_MODE_SERVER) {
+		res->unmatched++;
+		return;
+	}
+	slot = &ctx->slots[pkt.hdr.origin & ctx->slot_mask];
+	if (slot->nonce != pkt.hdr.origin) {
+		res->unmatched++;
+		return;
+	}
+	if (!slot->sent_ns) {
+		res->duplicate++;
+		return;
+	}
+	rtt = arrival - slot->sent_ns;
+	slot->sent_ns = 0;
+	if (pkt.hdr.stratum == 0 && pkt.hdr.leap == NTP_LEAP_UNSYNCHRONIZED &&
+	    pkt.hdr.refid == 0x52415445) {	/* "RATE" */
+		res->kod++;
+		return;
+	}
+	if (rtt > ctx->cfg->late_ns) {
+		res->late++;
+		return;
+	}
+	res->received++;
+	if (pkt.hdr.leap == NTP_LEAP_UNSYNCHRONIZED)
+		res->unsynchronized++;
+	lh_add(&res->rtt, rtt);
+	lh_add(&res->proc, lg_ntp_diff_ns(pkt.hdr.transmit, pkt.hdr.receive));
+}
+
+static void lg_receive(struct lg_ctx *ctx, int fd, struct lg_result *res)
+{
+	static uint8_t buf[LG_BATCH][NTP_HEADER_LEN + 64];
+	static uint8_t ctl[LG_BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
+	struct mmsghdr msg[LG_BATCH];
+	struct iovec iov[LG_BATCH];
+	int i, n, rounds;
+
+	/* A bounded number of rounds, so sending is never starved. */
+	for (rounds = 0; rounds < 4; rounds++) {
+		for (i = 0; i < LG_BATCH; i++) {
+			iov[i].iov_base = buf[i];
+			iov[i].iov_len = sizeof(buf[i]);
+			memset(&msg[i], 0, sizeof(msg[i]));
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+			msg[i].msg_hdr.msg_control = ctl[i];
+			msg[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+		}
+		n = recvmmsg(fd, msg, LG_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			/* ICMP errors (nobody listening) surface here. */
+			if (errno != EAGAIN && errno != EINTR)
+				res->icmp_errors++;
+			if (errno == EAGAIN)
+				return;
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			lg_match_reply(ctx, buf[i], msg[i].msg_len,
+				       lg_arrival(&msg[i].msg_hdr), res);
+		if (n < LG_BATCH)
+			return;
+	}
+}
+
+/* One run at a fixed rate ------------------------------------------------- */
+
+static void lg_poll(struct lg_ctx *ctx, int64_t wait_ns, struct lg_result *res)
+{
+	struct epoll_event ev[LG_BATCH];
+	struct timespec ts;
+	int i, n;
+
+	if (wait_ns < 0)
+		wait_ns = 0;
+	ts.tv_sec = wait_ns / NSEC_PER_SEC;
+	ts.tv_nsec = wait_ns % NSEC_PER_SEC;
+	n = epoll_pwait2(ctx->epfd, ev, LG_BATCH, &ts, NULL);
+	for (i = 0; i < n; i++)
+		lg_receive(ctx, ctx->fds[ev[i].data.u32], res);
+}
+
+/* Requests due by now; a generator that fell behind skips, never bursts. */
+static uint64_t lg_due(double rate, int64_t start, int64_t now,
+		       uint64_t *scheduled, struct lg_result *res)
+{
+	uint64_t due = (uint64_t)((double)(now - start) * rate / 1e9);
+	uint64_t burst = LG_BATCH + (uint64_t)(rate / 100.0);
+
+	if (due > *scheduled + burst) {
+		res->skipped += due - *scheduled - burst;
+		*scheduled = due - burst;
+	}
+	return due > *scheduled ? due - *scheduled : 0;
+}
+
+static void lg_send_due(struct lg_ctx *ctx, uint64_t n, uint64_t *scheduled,
+			struct lg_result *res)
+{
+	while (n) {
+		unsigned int b = n > LG_BATCH ? LG_BATCH : (unsigned int)n;
+
+		lg_send_batch(ctx, b, res);
+		*scheduled += b;
+		n -= b;
+	}
+}
+
+static uint64_t lg_answered(const struct lg_result *res)
+{
+	return res->received + res->late + res->kod;
+}
+
+static int lg_run(struct lg_ctx *ctx, double rate, double duration,
+		  struct lg_result *res)
+{
+	const struct lg_config *cfg = ctx->cfg;
+	int64_t start, now, end_send, end_drain, next;
+	uint64_t scheduled = 0, drops0;
+
+	memset(res, 0, sizeof(*res));
+	res->rate_target = rate;
+	if (lg_alloc_slots(ctx, rate))
+		return -1;
+	drops0 = lg_rcvbuf_errors();
+	res->have_cpu = cfg->cpu >= 0 && !lg_read_cpu(cfg->cpu, &res->cpu0);
+	start = lg_now(CLOCK_MONOTONIC);
+	end_send = start + (int64_t)(duration * 1e9);
+	end_drain = end_send + cfg->late_ns + NSEC_PER_SEC / 10;
+
+	for (now = start; now < end_send && !lg_interrupted;
+	     now = lg_now(CLOCK_MONOTONIC)) {
+		lg_send_due(ctx, lg_due(rate, start, now, &scheduled, res),
+			    &scheduled, res);
+		next = start + (int64_t)((double)(scheduled + 1) * 1e9 / rate);
+		lg_poll(ctx, (next < end_send ? next : end_send) - now, res);
+	}
+	res->elapsed = (double)(now - start) / 1e9;
+	/* The drain: until every request is answered or given up. */
+	while (lg_answered(res) < res->sent && !lg_interrupted &&
+	       (now = lg_now(CLOCK_MONOTONIC)) < end_drain)
+		lg_poll(ctx, end_drain - now < 10000000 ? end_drain - now :
+			10000000, res);
+	if (res->have_cpu)
+		res->have_cpu = !lg_read_cpu(cfg->cpu, &res->cpu1);
+	res->client_drops = lg_rcvbuf_errors() - drops0;
+	return 0;
+}
+
+static double lg_loss_pct(const struct lg_result *r)
+{
+	if (!r->sent)
+		return 100.0;
+	return 100.0 * (double)(r->sent - r->received) / (double)r->sent;
+}
+
+static bool lg_kept_up(const struct lg_result *r)
+{
+	return (double)r->sent >= LG_KEEP_UP * r->rate_target * r->elapsed;
+}
+
+/* The search --------------------------------------------------------------- */
+
+enum lg_limit {
+	LG_LIMIT_NONE,
+	LG_LIMIT_LOSS,		/* bisected to within the precision */
+	LG_LIMIT_GENERATOR,	/* this program could not send faster */
+	LG_LIMIT_RATE_CAP,	/* reached -m or the hard cap, no loss */
+	LG_LIMIT_BUDGET,	/* out of steps or time */
+};
+
+static const char *const lg_limit_name[] = {
+	[LG_LIMIT_NONE] = "none",
+	[LG_LIMIT_LOSS] = "loss",
+	[LG_LIMIT_GENERATOR] = "generator",
+	[LG_LIMIT_RATE_CAP] = "rate-cap",
+	[LG_LIMIT_BUDGET] = "budget",
+};
+
+struct lg_step {
+	double rate, sent_rate, answered_rate, loss;
+	bool kept_up;
+};
+
+struct lg_search {
+	struct lg_step step[LG_SEARCH_STEPS_MAX];
+	unsigned int n_steps;
+	double max_rate;	/* highest target rate that passed; 0: none */
+	enum lg_limit limit;
+	bool have_best;
+	struct lg_result best;	/* the run at max_rate */
+};
+
+static void lg_record_step(struct lg_search *s, const struct lg_result *r)
+{
+	struct lg_step *st = &s->step[s->n_steps++];
+
+	st->rate = r->rate_target;
+	st->sent_rate = (double)r->sent / r->elapsed;
+	st->answered_rate = (double)r->received / r->elapsed;
+	st->loss = lg_loss_pct(r);
+	st->kept_up = lg_kept_up(r);
+}
+
+/* Doubles until loss or a limit, then bisects between pass and fail. */
+static int lg_search(struct lg_ctx *ctx, struct lg_search *s)
+{
+	const struct lg_config *cfg = ctx->cfg;
+	double lo = 0, hi = 0, rate = cfg->rate;
+	int64_t budget_end = lg_now(CLOCK_MONOTONIC) +
+			     LG_DURATION_MAX * NSEC_PER_SEC;
+	double step_ns = (cfg->duration + 0.3) * 1e9 + (double)cfg->late_ns;
+	struct lg_result r;
+	bool pass;
+
+	memset(s, 0, sizeof(*s));
+	s->limit = LG_LIMIT_BUDGET;
+	while (s->n_steps < LG_SEARCH_STEPS_MAX && !lg_interrupted &&
+	       (double)lg_now(CLOCK_MONOTONIC) + step_ns < (double)budget_end) {
+		if (lg_run(ctx, rate, cfg->duration, &r))
+			return -1;
+		lg_record_step(s, &r);
+		pass = lg_loss_pct(&r) < cfg->loss_limit;
+		if (!cfg->quiet)
+			fprintf(stderr, "ntpsec_loadgen: step %u: %.0f/s sent %.0f/s loss %.2f%% %s\n",
+				s->n_steps, rate, s->step[s->n_steps - 1].sent_rate,
+				lg_loss_pct(&r), pass ? "pass" : "fail");
+		if (pass) {
+			lo = rate;
+			s->best = r;
+			s->have_best = true;
+		} else {
+			hi = rate;
+		}
+		if (!lg_kept_up(&r)) {
+			/* Past what this generator sends: no higher rate. */
+			s->limit = LG_LIMIT_GENERATOR;
+			break;
+		}
+		if (pass && !hi && rate >= cfg->rate_max) {
+			s->limit = LG_LIMIT_RATE_CAP;
+			break;
+		}
+		if (hi && hi - lo <= LG_SEARCH_PRECISION * hi) {
+			s->limit = LG_LIMIT_LOSS;
+			break;
+		}
+		rate = hi ? (lo + hi) / 2 : fmin(rate * 2, cfg->rate_max);
+		usleep(200000);
+	}
+	s->max_rate = lo;
+	return 0;
+}
+
+/* Output ------------------------------------------------------------------- */
+
+static void lg_print_hist_json(const char *name, const struct latency_hist *h,
+			       bool comma)
+{
+	printf("\"%s\":{\"count\":%" PRIu64 ",\"negative\":%" PRIu64
+	       ",\"median\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64
+	       ",\"max\":%" PRIu64 "}%s",
+	       name, h->count, h->negative, lh_quantile(h, 0.5),
+	       lh_quantile(h, 0.99), lh_quantile(h, 0.999), h->max,
+	       comma ? "," : "");
+}
+
+static void lg_print_run_json(const struct lg_ctx *ctx,
+			      const struct lg_result *r)
+{
+	printf("\"rate_target\":%.1f,\"elapsed_s\":%.3f,"
+	       "\"rate_sent\":%.1f,\"rate_answered\":%.1f,"
+	       "\"generator_kept_up\":%s,", r->rate_target, r->elapsed,
+	       (double)r->sent / r->elapsed, (double)r->received / r->elapsed,
+	       lg_kept_up(r) ? "true" : "false");
+	printf("\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
+	       ",\"late\":%" PRIu64 ",\"unmatched\":%" PRIu64
+	       ",\"duplicate\":%" PRIu64 ",\"kod\":%" PRIu64
+	       ",\"unsynchronized\":%" PRIu64 ",\"send_errors\":%" PRIu64
+	       ",\"skipped\":%" PRIu64 ",\"icmp_errors\":%" PRIu64
+	       ",\"client_drops\":%" PRIu64 ",\"loss_pct\":%.3f,",
+	       r->sent, r->received, r->sent - lg_answered(r), r->late,
+	       r->unmatched, r->duplicate, r->kod, r->unsynchronized,
+	       r->send_errors, r->skipped, r->icmp_errors, r->client_drops,
+	       lg_loss_pct(r));
+	lg_print_hist_json("proc_ns", &r->proc, true);
+	lg_print_hist_json("rtt_ns", &r->rtt, r->have_cpu);
+	if (!r->have_cpu)
+		return;
+	printf("\"server_cpu\":{\"cpu\":%d,\"hz\":%ld,\"wall_s\":%.3f,"
+	       "\"busy_s\":%.4f,\"user\":%" PRIu64 ",\"system\":%" PRIu64
+	       ",\"irq\":%" PRIu64 ",\"softirq\":%" PRIu64 ",\"idle\":%" PRIu64
+	       "}", ctx->cfg->cpu, ctx->clk_tck,
+	       (double)(r->cpu1.when_ns - r->cpu0.when_ns) / 1e9,
+	       lg_cpu_busy_s(r, ctx->clk_tck),
+	       (r->cpu1.user + r->cpu1.nice) - (r->cpu0.user + r->cpu0.nice),
+	       r->cpu1.system - r->cpu0.system, r->cpu1.irq - r->cpu0.irq,
+	       r->cpu1.softirq - r->cpu0.softirq,
+	       (r->cpu1.idle + r->cpu1.iowait) - (r->cpu0.idle + r->cpu0.iowait));
+}
+
+static void lg_print_json(const struct lg_ctx *ctx, const struct lg_result *r,
+			  const struct lg_search *s)
+{
+	const struct lg_config *cfg = ctx->cfg;
+	char addr[INET6_ADDRSTRLEN + 16];
+	unsigned int i;
+
+	lg_format_addr(&cfg->server, addr, sizeof(addr));
+	printf("{\"server\":\"%s\",\"mode\":\"%s\",\"sockets\":%u,"
+	       "\"sources\":%u,\"step_s\":%.3f,", addr,
+	       s ? "search" : "fixed", cfg->n_sockets,
+	       cfg->n_src ? cfg->n_src : 1, cfg->duration);
+	if (s) {
+		printf("\"search\":{\"max_rate\":%.1f,\"limit\":\"%s\","
+		       "\"loss_limit_pct\":%.2f,\"steps\":[", s->max_rate,
+		       lg_limit_name[s->limit], cfg->loss_limit);
+		for (i = 0; i < s->n_steps; i++)
+			printf("%s{\"rate\":%.1f,\"sent\":%.1f,\"answered\":%.1f,"
+			       "\"loss_pct\":%.3f,\"kept_up\":%s}", i ? "," : "",
+			       s->step[i].rate, s->step[i].sent_rate,
+			       s->step[i].answered_rate, s->step[i].loss,
+			       s->step[i].kept_up ? "true" : "false");
+		printf("]}%s", r ? "," : "");
+	}
+	if (r)
+		lg_print_run_json(ctx, r);
+	printf("}\n");
+}
+
+static void lg_print_hist_row(const char *name, const struct latency_hist *h)
+{
+	printf("  %-16s %12.1f %12.1f %12.1f %12.1f\n", name,
+	       (double)lh_quantile(h, 0.5) / 1e3, (double)lh_quantile(h, 0.99) / 1e3,
+	       (double)lh_quantile(h, 0.999) / 1e3, (double)h->max / 1e3);
+}
+
+static void lg_print_run(const struct lg_ctx *ctx, const struct lg_result *r)
+{
+	printf("  rate: target %.0f/s, sent %.0f/s, answered %.0f/s over %.2f s%s\n",
+	       r->rate_target, (double)r->sent / r->elapsed,
+	       (double)r->received / r->elapsed, r->elapsed,
+	       lg_kept_up(r) ? "" : " (GENERATOR SATURATED)");
+	printf("  %12s %12s %10s %8s %10s %8s %8s\n", "sent", "answered",
+	       "lost", "late", "unmatched", "kod", "loss");
+	printf("  %12" PRIu64 " %12" PRIu64 " %10" PRIu64 " %8" PRIu64
+	       " %10" PRIu64 " %8" PRIu64 " %7.3f%%\n", r->sent, r->received,
+	       r->sent - lg_answered(r), r->late, r->unmatched, r->kod,
+	       lg_loss_pct(r));
+	if (r->client_drops || r->send_errors || r->skipped || r->icmp_errors)
+		printf("  here: %" PRIu64 " receive-buffer drops, %" PRIu64
+		       " send errors, %" PRIu64 " skipped, %" PRIu64
+		       " socket errors\n", r->client_drops, r->send_errors,
+		       r->skipped, r->icmp_errors);
+	printf("  %-16s %12s %12s %12s %12s\n", "(microseconds)", "median",
+	       "p99", "p99.9", "max");
+	lg_print_hist_row("server processing", &r->proc);
+	lg_print_hist_row("round trip", &r->rtt);
+	if (r->proc.negative)
+		printf("  %" PRIu64 " replies had transmit before receive\n",
+		       r->proc.negative);
+	if (r->have_cpu)
+		printf("  cpu%d busy %.3f s of %.3f s, %.2f us per answer (no idle baseline subtracted)\n",
+		       ctx->cfg->cpu, lg_cpu_busy_s(r, ctx->clk_tck),
+		       (double)(r->cpu1.when_ns - r->cpu0.when_ns) / 1e9,
+		       r->received ? lg_cpu_busy_s(r, ctx->clk_tck) * 1e6 /
+		       (double)r->received : 0.0);
+}
+
+static void lg_print_human(const struct lg_ctx *ctx, const struct lg_result *r,
+			   const struct lg_search *s)
+{
+	const struct lg_config *cfg = ctx->cfg;
+	char addr[INET6_ADDRSTRLEN + 16];
+	unsigned int i;
+
+	lg_format_addr(&cfg->server, addr, sizeof(addr));
+	printf("ntpsec_loadgen: %s from %u sockets\n", addr, cfg->n_sockets);
+	if (s) {
+		printf("  search (steps of %.1f s, loss under %.2f%%):\n",
+		       cfg->duration, cfg->loss_limit);
+		for (i = 0; i < s->n_steps; i++)
+			printf("    %10.0f/s  sent %10.0f/s  answered %10.0f/s  loss %7.3f%%%s\n",
+			       s->step[i].rate, s->step[i].sent_rate,
+			       s->step[i].answered_rate, s->step[i].loss,
+			       s->step[i].kept_up ? "" : "  (generator saturated)");
+		printf("  max rate at <%.2f%% loss: %.0f/s (limited by %s)\n",
+		       cfg->loss_limit, s->max_rate, lg_limit_name[s->limit]);
+		if (r)
+			printf("  the run at that rate:\n");
+	}
+	if (r)
+		lg_print_run(ctx, r);
+}
+
+/* Command line ------------------------------------------------------------- */
+
+static void lg_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ntpsec_loadgen [options] ADDR[:PORT] | [ADDR6]:PORT\n"
+		"  -c N        source sockets (distinct ports), 1..%d (default 16)\n"
+		"  -r PPS      fixed rate; with -s the first rate (default 1000)\n"
+		"  -d SECONDS  duration of the run, or of each search step\n"
+		"              (default 10, or 3 with -s; at most %d)\n"
+		"  -s          search the highest rate with loss under -l\n"
+		"  -l PCT      the search's loss limit (default 1)\n"
+		"  -m PPS      the search's highest rate (default %d)\n"
+		"  -T MS       replies later than this are late (default 1000)\n"
+		"  -b ADDR     source address, repeatable (sockets take turns)\n"
+		"  -C CPU      report this CPU's busy time during the run\n"
+		"  -j          one JSON object on stdout\n"
+		"  -q          no progress lines on stderr\n",
+		LG_SOCKETS_MAX, LG_DURATION_MAX, LG_RATE_MAX);
+}
+
+static int lg_number(const char *arg, double lo, double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(*v >= lo && *v <= hi)) {
+		fprintf(stderr, "ntpsec_loadgen: '%s' is not in %g..%g\n", arg,
+			lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int lg_source(struct lg_config *cfg, const char *arg)
+{
+	if (cfg->n_src == LG_SOURCES_MAX ||
+	    lg_parse_addr(arg, &cfg->src[cfg->n_src], &cfg->src_len[cfg->n_src],
+			  0)) {
+		fprintf(stderr, "ntpsec_loadgen: bad or too many -b '%s'\n", arg);
+		return -1;
+	}
+	cfg->n_src++;
+	return 0;
+}
+
+static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
+{
+	double v, duration = 0;
+	unsigned int i;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:C:jqh")) != -1) {
+		switch (opt) {
+		case 'c':
+			if (lg_number(optarg, 1, LG_SOCKETS_MAX, &v))
+				return -1;
+			cfg->n_sockets = (unsigned int)v;
+			break;
+		case 'r':
+			if (lg_number(optarg, 1, LG_RATE_MAX, &cfg->rate))
+				return -1;
+			break;
+		case 'd':
+			if (lg_number(optarg, 0.1, LG_DURATION_MAX, &duration))
+				return -1;
+			break;
+		case 's':
+			cfg->search = true;
+			break;
+		case 'l':
+			if (lg_number(optarg, 0.001, 100, &cfg->loss_limit))
+				return -1;
+			break;
+		case 'm':
+			if (lg_number(optarg, 1, LG_RATE_MAX, &cfg->rate_max))
+				return -1;
+			break;
+		case 'T':
+			if (lg_number(optarg, 1, LG_LATE_MAX_MS, &v))
+				return -1;
+			cfg->late_ns = (int64_t)(v * 1e6);
+			break;
+		case 'b':
+			if (lg_source(cfg, optarg))
+				return -1;
+			break;
+		case 'C':
+			if (lg_number(optarg, 0, 4095, &v))
+				return -1;
+			cfg->cpu = (int)v;
+			break;
+		case 'j':
+			cfg->json = true;
+			break;
+		case 'q':
+			cfg->quiet = true;
+			break;
+		case 'h':
+			lg_usage(stdout);
+			exit(0);
+		default:
+			lg_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1 ||
+	    lg_parse_addr(argv[optind], &cfg->server, &cfg->server_len,
+			  NTP_PORT)) {
+		lg_usage(stderr);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_src; i++)
+		if (cfg->src[i].ss_family != cfg->server.ss_family) {
+			fprintf(stderr, "ntpsec_loadgen: -b and the server differ in family\n");
+			return -1;
+		}
+	cfg->duration = duration ? duration : cfg->search ? 3 : 10;
+	if (cfg->rate > cfg->rate_max)
+		cfg->rate = cfg->rate_max;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lg_config cfg = {
+		.n_sockets = 16,
+		.rate = 1000,
+		.loss_limit = 1.0,
+		.rate_max = LG_RATE_MAX,
+		.late_ns = NSEC_PER_SEC,
+		.cpu = -1,
+	};
+	struct lg_ctx ctx = { .cfg = &cfg, .epfd = -1 };
+	static struct lg_result res;
+	static struct lg_search search;
+	const struct lg_result *shown = &res;
+	const struct lg_search *s = NULL;
+
+	if (lg_parse_args(argc, argv, &cfg))
+		return 2;
+	ctx.clk_tck = sysconf(_SC_CLK_TCK);
+	if (getrandom(&ctx.rng, sizeof(ctx.rng), 0) != sizeof(ctx.rng))
+		ctx.rng = (uint64_t)lg_now(CLOCK_REALTIME);
+	signal(SIGINT, lg_on_signal);
+	signal(SIGTERM, lg_on_signal);
+	signal(SIGALRM, lg_on_alarm);
+	alarm(LG_WALL_MAX);
+	if (lg_open_sockets(&ctx))
+		return 1;
+
+	if (cfg.search) {
+		if (lg_search(&ctx, &search))
+			return 1;
+		s = &search;
+		shown = search.have_best ? &search.best : NULL;
+	} else if (lg_run(&ctx, cfg.rate, cfg.duration, &res)) {
+		return 1;
+	}
+	if (cfg.json)
+		lg_print_json(&ctx, shown, s);
+	else
+		lg_print_human(&ctx, shown, s);
+	return lg_interrupted ? 1 : 0;
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-source rate limiting in the fast path: the generic cell rate
+ * algorithm (one timestamp per source) over a fixed-size, 4-way
+ * set-associative table allocated when the operator sets the limit.  No
+ * allocation per packet, memory bounded by configuration, and a flood from
+ * many sources only evicts the least recently seen ones.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/log2.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <uapi/linux/ntpsec.h>
+
+#include "netns.h"
+#include "ratelimit.h"
+
+/*
+ * IPv4 sources are keyed with the top bit set: as IPv6 prefixes those would
+ * be 8000::/1 (unassigned), so the two families never share a key.
+ */
+static u64 source_key(const struct sk_buff *skb)
+{
+	if (ip_hdr(skb)->version == 4)
+		return BIT_ULL(63) | be32_to_cpu(ip_hdr(skb)->saddr);
+	return (u64)ntohl(ipv6_hdr(skb)->saddr.s6_addr32[0]) << 32 |
+	       ntohl(ipv6_hdr(skb)->saddr.s6_addr32[1]);
+}
+
+static struct ntpsec_rl_entry *find_or_replace(struct ntpsec_rl_entry *set,
+					       u64 key, u64 now)
+{
+	struct ntpsec_rl_entry *oldest = set;
+	unsigned int i;
+
+	for (i = 0; i < NTPSEC_RL_WAYS; i++) {
+		if (set[i].key == key)
+			return &set[i];
+		if (set[i].last_ns < oldest->last_ns)
+			oldest = &set[i];
+	}
+	*oldest = (struct ntpsec_rl_entry){ .key = key, .tat_ns = now };
+	return oldest;
+}
+
+enum ntpsec_rl_verdict ntpsec_ratelimit_check(struct ntpsec_net *nn,
+					      const struct sk_buff *skb)
+{
+	struct ntpsec_ratelimit *rl = rcu_dereference(nn->ratelimit);
+	enum ntpsec_rl_verdict verdict = NTPSEC_RL_PASS;
+	struct ntpsec_rl_entry *e;
+	u64 key, now, tat;
+	unsigned int set;
+
+	if (!rl)
+		return NTPSEC_RL_PASS;
+	key = source_key(skb);
+	now = ktime_get_mono_fast_ns();
+	set = siphash_1u64(key, &rl->hash_key) & rl->set_mask;
+
+	spin_lock(&rl->locks[set % NTPSEC_RL_LOCKS]);
+	e = find_or_replace(&rl->table[set * NTPSEC_RL_WAYS], key, now);
+	e->last_ns = now;
+	e->requests++;
+	tat = max(e->tat_ns, now);
+	if (tat - now > rl->tolerance_ns) {
+		e->limited++;
+		verdict = NTPSEC_RL_DROP;
+	} else {
+		e->tat_ns = tat + rl->interval_ns;
+	}
+	spin_unlock(&rl->locks[set % NTPSEC_RL_LOCKS]);
+
+	if (verdict == NTPSEC_RL_PASS)
+		return verdict;
+	if (rl->cfg.leak && !(get_random_u32() & (BIT(rl->cfg.leak) - 1)))
+		return NTPSEC_RL_LEAK;
+	return rl->cfg.flags & NTPSEC_RL_F_KOD ? NTPSEC_RL_KOD : NTPSEC_RL_DROP;
+}
+
+static void ratelimit_free(struct ntpsec_ratelimit *rl)
+{
+	if (!rl)
+		return;
+	kvfree(rl->table);
+	kfree(rl);
+}
+
+static void ratelimit_free_rcu(struct rcu_head *rcu)
+{
+	ratelimit_free(container_of(rcu, struct ntpsec_ratelimit, rcu));
+}
+
+/* Validated by the netlink policy; table_size a power of two. */
+int ntpsec_ratelimit_set(struct ntpsec_net *nn,
+			 const struct ntpsec_rl_config *cfg)
+{
+	struct ntpsec_ratelimit *rl = NULL, *old;
+	unsigned int i;
+
+	if (cfg->flags & NTPSEC_RL_F_ENABLED) {
+		rl = kzalloc(sizeof(*rl), GFP_KERNEL);
+		if (!rl)
+			return -ENOMEM;
+		rl->table = kvcalloc(cfg->table_size, sizeof(*rl->table),
+				     GFP_KERNEL);
+		if (!rl->table) {
+			kfree(rl);
+			return -ENOMEM;
+		}
+		rl->cfg = *cfg;
+		rl->interval_ns = cfg->interval >= 0 ?
+				  NSEC_PER_SEC << cfg->interval :
+				  NSEC_PER_SEC >> -cfg->interval;
+		rl->tolerance_ns = (u64)(cfg->burst - 1) * rl->interval_ns;
+		rl->set_mask = cfg->table_size / NTPSEC_RL_WAYS - 1;
+		get_random_bytes(&rl->hash_key, sizeof(rl->hash_key));
+		for (i = 0; i < NTPSEC_RL_LOCKS; i++)
+			spin_lock_init(&rl->locks[i]);
+	}
+	old = rcu_replace_pointer(nn->ratelimit, rl, lockdep_is_held(&nn->lock));
+	if (old)
+		call_rcu(&old->rcu, ratelimit_free_rcu);
+	return 0;
+}
+
+void ntpsec_ratelimit_get(struct ntpsec_net *nn, struct ntpsec_rl_config *cfg)
+{
+	struct ntpsec_ratelimit *rl;
+
+	rl = rcu_dereference_protected(nn->ratelimit, lockdep_is_held(&nn->lock));
+	if (rl)
+		*cfg = rl->cfg;
+	else
+		*cfg = (struct ntpsec_rl_config){ .interval = 3, .burst = 8,
+						  .leak = 2, .table_size = 16384 };
+}
+
+/* Namespace teardown: no reader is left. */
+void ntpsec_ratelimit_free(struct ntpsec_net *nn)
+{
+	ratelimit_free(rcu_dereference_protected(nn->ratelimit, true));
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ntpsecctl ratelimit: per-source rate limiting in the module.
+ *   ratelimit [show]
+ *   ratelimit set [interval N] [burst N] [leak N] [table N] [kod on|off]
+ *   ratelimit off
+ * "set" starts from the settings in force (chrony's defaults if none) and
+ * enables the limit.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "genl.h"
+#include "ntpsecctl.h"
+
+struct rl_config {
+	uint32_t flags;
+	int8_t interval;
+	uint32_t burst;
+	uint8_t leak;
+	uint32_t table_size;
+};
+
+static int parse_rl(struct nlattr **attrs, void *arg)
+{
+	struct rl_config *c = arg;
+
+	if (!attrs[NTPSEC_A_RL_FLAGS] || !attrs[NTPSEC_A_RL_INTERVAL] ||
+	    !attrs[NTPSEC_A_RL_BURST] || !attrs[NTPSEC_A_RL_LEAK] ||
+	    !attrs[NTPSEC_A_RL_TABLE_SIZE]) {
+		fprintf(stderr, "ntpsecctl: malformed rate limit from the module\n");
+		return CTL_EXIT_FAILURE;
+	}
+	c->flags = nla_get_u32(attrs[NTPSEC_A_RL_FLAGS]);
+	c->interval = (int8_t)nla_get_u8(attrs[NTPSEC_A_RL_INTERVAL]);
+	c->burst = nla_get_u32(attrs[NTPSEC_A_RL_BURST]);
+	c->leak = nla_get_u8(attrs[NTPSEC_A_RL_LEAK]);
+	c->table_size = nla_get_u32(attrs[NTPSEC_A_RL_TABLE_SIZE]);
+	return CTL_EXIT_OK;
+}
+
+static int put_rl(struct nl_msg *msg, void *arg)
+{
+	const struct rl_config *c = arg;
+
+	if (nla_put_u32(msg, NTPSEC_A_RL_FLAGS, c->flags) ||
+	    nla_put_s8(msg, NTPSEC_A_RL_INTERVAL, c->interval) ||
+	    nla_put_u32(msg, NTPSEC_A_RL_BURST, c->burst) ||
+	    nla_put_u8(msg, NTPSEC_A_RL_LEAK, c->leak) ||
+	    nla_put_u32(msg, NTPSEC_A_RL_TABLE_SIZE, c->table_size))
+		return -NLE_NOMEM;
+	return 0;
+}
+
+static int read_rl(struct rl_config *c)
+{
+	struct genl_request req = {
+		.cmd = NTPSEC_CMD_GET_RATELIMIT,
+		.parse = parse_rl,
+		.arg = c,
+	};
+
+	return genl_transact(&req);
+}
+
+static int write_rl(struct rl_config *c)
+{
+	struct genl_request req = {
+		.cmd = NTPSEC_CMD_SET_RATELIMIT,
+		.build = put_rl,
+		.arg = c,
+	};
+
+	return genl_transact(&req);
+}
+
+static void print_rl(const struct rl_config *c, bool json)
+{
+	bool on = c->flags & NTPSEC_RL_F_ENABLED;
+	bool kod = c->flags & NTPSEC_RL_F_KOD;
+
+	if (json) {
+		printf("{\"enabled\":%s,\"interval\":%d,\"burst\":%u,\"leak\":%u,"
+		       "\"table_size\":%u,\"kod\":%s}\n", on ? "true" : "false",
+		       c->interval, c->burst, c->leak, c->table_size,
+		       kod ? "true" : "false");
+		return;
+	}
+	printf("rate limit: %s\n", on ? "on" : "off");
+	printf("interval:   %d (one request per 2^%d s on average)\n",
+	       c->interval, c->interval);
+	printf("burst:      %u\n", c->burst);
+	printf("leak:       %u%s\n", c->leak,
+	       c->leak ? "" : " (nothing over the limit is answered)");
+	printf("table:      %u sources\n", c->table_size);
+	printf("kod:        %s\n", kod ? "on (RATE kiss-o'-death)" : "off (silent drop)");
+}
+
+/* A number within [min, max], else a usage error. */
+static int number(const char *name, const char *s, long min, long max,
+		  long *out)
+{
+	char *end;
+
+	*out = strtol(s, &end, 10);
+	if (!*s || *end || *out < min || *out > max)
+		return ctl_usage_error("%s '%s' is not a number from %ld to %ld",
+				       name, s, min, max);
+	return CTL_EXIT_OK;
+}
+
+static int apply_setting(struct rl_config *c, const char *key, const char *val)
+{
+	long v;
+	int ret;
+
+	if (!strcmp(key, "kod")) {
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			return ctl_usage_error("kod takes on or off");
+		c->flags = !strcmp(val, "on") ? c->flags | NTPSEC_RL_F_KOD :
+						 c->flags & ~NTPSEC_RL_F_KOD;
+		return CTL_EXIT_OK;
+	}
+	if (!strcmp(key, "interval")) {
+		ret = number(key, val, -10, 12, &v);
+		c->interval = (int8_t)v;
+	} else if (!strcmp(key, "burst")) {
+		ret = number(key, val, 1, 1024, &v);
+		c->burst = (uint32_t)v;
+	} else if (!strcmp(key, "leak")) {
+		ret = number(key, val, 0, 8, &v);
+		c->leak = (uint8_t)v;
+	} else if (!strcmp(key, "table")) {
+		ret = number(key, val, 256, 1 << 20, &v);
+		if (!ret && (v & (v - 1)))
+			ret = ctl_usage_error("table must be a power of two");
+		c->table_size = (uint32_t)v;
+	} else {
+		ret = ctl_usage_error("unknown setting '%s'", key);
+	}
+	return ret;
+}
+
+int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+	struct rl_config c;
+	int i, ret;
+
+	ret = read_rl(&c);
+	if (ret)
+		return ret;
+	if (!strcmp(sub, "show") && argc <= 2) {
+		print_rl(&c, opts->json);
+		return CTL_EXIT_OK;
+	}
+	if (!strcmp(sub, "off") && argc == 2) {
+		c.flags &= ~NTPSEC_RL_F_ENABLED;
+		return write_rl(&c);
+	}
+	if (strcmp(sub, "set") || argc % 2)
+		return ctl_usage_error("ratelimit [show] | off | set [interval N] [burst N] [leak N] [table N] [kod on|off]");
+	for (i = 2; i < argc; i += 2) {
+		ret = apply_setting(&c, argv[i], argv[i + 1]);
+		if (ret)
+			return ret;
+	}
+	c.flags |= NTPSEC_RL_F_ENABLED;
+	return write_rl(&c);
+}
