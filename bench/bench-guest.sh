@@ -6,7 +6,8 @@
 # (ntpsec.ko with ntpsec_testserver attached), chronyd and NTPsec's ntpd,
 # over the selftests' veth pair (ntpc -> ntps), and measures each one's CPU
 # time per answered request, its highest rate with loss under 1% and its
-# processing time (transmit minus receive timestamp in its replies).
+# processing time (transmit minus receive timestamp in its replies); then
+# the same load sent to a closed port, the cost of delivery alone.
 #
 # Topology: every server process on CPU 0; the server veth's receive
 # processing steered to CPU 0 with RPS (veth otherwise runs it in the
@@ -29,18 +30,20 @@ state=/tmp/ntpsec-bench
 [ ! -r "${NTPSEC_BUILD:-}/bench.env" ] || source "$NTPSEC_BUILD/bench.env"
 LOADGEN=${BENCH_LOADGEN:-$top/.build/bench/ntpsec_loadgen}
 RATE=${BENCH_RATE:-2000}		# the common load, requests/s
-DURATION=${BENCH_DURATION:-20}		# seconds at the common load
+DURATION=${BENCH_DURATION:-30}		# seconds at the common load
 IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
 STEP=${BENCH_STEP:-3}			# seconds per search step
 SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
 SOCKETS=${BENCH_SOCKETS:-16}
-SERVERS=${BENCH_SERVERS:-kernel chronyd ntpd}
+SERVERS=${BENCH_SERVERS:-kernel chronyd ntpd floor}
 NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
 SERVER_CPU=0
 LOAD_CPU=1
 HZ=$(getconf CLK_TCK)
 
 SERVER_PID=
+TARGET=
+FIXED_ARGS=
 
 log() {
 	echo "# $*"
@@ -50,8 +53,13 @@ log() {
 
 # RPS on both veth ends: requests are processed on the server's CPU,
 # replies on the generator's; every device interrupt goes to the generator.
+# Receive timestamps are taken when the server's CPU processes the packet,
+# as a NIC driver stamps on the CPU taking its interrupt; by default veth
+# would stamp on the generator's CPU before RPS hands the packet over, and
+# every server's processing time would include the cross-CPU wakeup.
 steer() {
 	local f
+	sysctl -qw net.core.netdev_tstamp_prequeue=0 || return 1
 	ip netns exec ntps sh -c "echo $((1 << SERVER_CPU)) >/sys/class/net/veth0/queues/rx-0/rps_cpus" || return 1
 	ip netns exec ntpc sh -c "echo $((1 << LOAD_CPU)) >/sys/class/net/veth1/queues/rx-0/rps_cpus" || return 1
 	for f in /proc/irq/*/smp_affinity_list; do
@@ -74,6 +82,20 @@ steering_sample() {
 }
 
 # Servers ---------------------------------------------------------------------
+
+# The floor: the same load sent to a port nobody listens on.  The kernel
+# delivers each request to CPU 0 and drops it after the socket lookup
+# (port-unreachable errors are rate-limited to a few a second): what every
+# server pays before its own work starts, on this platform.
+start_floor() {
+	TARGET=$SERVER4:124
+	FIXED_ARGS="-T 100"	# nothing will come back: a short drain
+}
+
+stop_floor() {
+	TARGET=
+	FIXED_ARGS=
+}
 
 start_kernel() {
 	local fifo=$state/ready.fifo line
@@ -119,6 +141,8 @@ stop_chronyd() {
 # NTPsec's ntpd with no sources: it answers clients as unsynchronized
 # (leap 3), through the same code as when synchronized, and with time
 # discipline disabled and nothing to follow it never adjusts the clock.
+# Its built-in default restriction rate-limits every client ("limited"),
+# which would drop most of the load: lifted, as chronyd has no limit.
 start_ntpd() {
 	[ -x "$NTPD" ] || { echo "SKIP: no $NTPD (run scripts/setup.sh)"; return 1; }
 	cat >"$state/ntp.conf" <<-EOF
@@ -126,7 +150,7 @@ start_ntpd() {
 	disable kernel
 	interface ignore wildcard
 	interface listen $SERVER4
-	restrict default
+	unrestrict default limited
 	EOF
 	taskset -c $SERVER_CPU ip netns exec ntps "$NTPD" -n -c "$state/ntp.conf" \
 		-p "$state/ntpd.pid" -l "$state/ntpd.log" >"$state/ntpd.out" 2>&1 &
@@ -147,14 +171,15 @@ stop_server() {
 # Measurements ----------------------------------------------------------------
 
 loadgen() {
-	taskset -c $LOAD_CPU ip netns exec ntpc "$LOADGEN" -q -j -c "$SOCKETS" "$@" $SERVER4
+	taskset -c $LOAD_CPU ip netns exec ntpc "$LOADGEN" -q -j -c "$SOCKETS" "$@" \
+		"${TARGET:-$SERVER4}"
 }
 
 # Until the server answers (up to 20 s): a short, slow probe.
 wait_answering() {
-	local i
+	local _
 
-	for i in $(seq 20); do
+	for _ in $(seq 20); do
 		kill -0 "$SERVER_PID" 2>/dev/null || return 1
 		loadgen -r 50 -d 0.5 -T 200 | grep -q '"received":[1-9]' && return 0
 		sleep 1
@@ -185,7 +210,7 @@ measure() {	# NAME
 	setup_pair || { echo "SKIP: cannot set up the veth pair"; return 1; }
 	steer || { echo "SKIP: cannot set RPS on the veth pair"; return 1; }
 	"start_$name" >"$out.skip" || return 1
-	if ! wait_answering; then
+	if [ "$name" != floor ] && ! wait_answering; then
 		echo "SKIP: $name does not answer" >"$out.skip"
 		tail -n 5 "$state/$name.log" "$state/$name.out" 2>/dev/null | sed 's/^/# /'
 		"stop_$name"
@@ -197,10 +222,12 @@ measure() {	# NAME
 	idle_baseline >"$out.idle.json"
 	log "$name: $RATE requests/s for ${DURATION}s"
 	before=$(steering_sample)
-	loadgen -r "$RATE" -d "$DURATION" -C $SERVER_CPU >"$out.fixed.json"
+	loadgen -r "$RATE" -d "$DURATION" -C $SERVER_CPU $FIXED_ARGS >"$out.fixed.json"
 	echo "{\"before\":$before,\"after\":$(steering_sample)}" >"$out.steer.json"
-	log "$name: searching the highest rate with loss under 1%"
-	loadgen -s -r "$SEARCH_FROM" -d "$STEP" -C $SERVER_CPU >"$out.search.json"
+	if [ "$name" != floor ]; then
+		log "$name: searching the highest rate with loss under 1%"
+		loadgen -s -r "$SEARCH_FROM" -d "$STEP" -C $SERVER_CPU >"$out.search.json"
+	fi
 	"stop_$name"
 	cleanup_pair
 }
@@ -208,12 +235,13 @@ measure() {	# NAME
 # The table ---------------------------------------------------------------------
 
 report() {
-	python3 - "$state" "$RATE" $SERVERS <<'PY'
+	python3 - "$state" "$RATE" "$SOCKETS" $SERVERS <<'PY'
 import json, os, sys
 
-state, rate, servers = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+state, rate, sockets = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+servers = sys.argv[4:]
 label = {"kernel": "ntpsec.ko fast path", "chronyd": "chronyd",
-         "ntpd": "NTPsec ntpd"}
+         "ntpd": "NTPsec ntpd", "floor": "no server (closed port)"}
 
 def load(name, part):
     try:
@@ -222,30 +250,35 @@ def load(name, part):
     except (OSError, ValueError):
         return None
 
+def skipped(name):
+    try:
+        why = open(os.path.join(state, name + ".skip")).read().strip()
+    except OSError:
+        why = ""
+    return why.replace("SKIP: ", "") or "no results (timed out?)"
+
 rows, notes = {}, []
 for s in servers:
     idle, fixed, search = load(s, "idle"), load(s, "fixed"), load(s, "search")
-    if not (idle and fixed and search):
-        try:
-            why = open(os.path.join(state, s + ".skip")).read().strip()
-        except OSError:
-            why = "no results (timed out?)"
-        rows[s] = {"skip": why or "no results"}
+    if not (idle and fixed and (search or s == "floor")):
+        rows[s] = {"skip": skipped(s)}
         continue
     cpu = fixed["server_cpu"]
     base = idle["busy_frac"] * cpu["wall_s"]
-    us = (cpu["busy_s"] - base) * 1e6 / fixed["received"] if fixed["received"] else float("nan")
-    sr = search["search"]
-    rows[s] = {
-        "cpu_us": us, "busy_pct": 100 * cpu["busy_s"] / cpu["wall_s"],
+    n = fixed["sent"] if s == "floor" else fixed["received"]
+    r = rows[s] = {
+        "cpu_us": (cpu["busy_s"] - base) * 1e6 / n if n else float("nan"),
+        "busy_pct": 100 * cpu["busy_s"] / cpu["wall_s"],
         "idle_pct": 100 * idle["busy_frac"], "loss": fixed["loss_pct"],
-        "max_rate": sr["max_rate"], "limit": sr["limit"],
-        "p50": fixed["proc_ns"]["median"] / 1e3,
-        "p99": fixed["proc_ns"]["p99"] / 1e3,
-        "p999": fixed["proc_ns"]["p999"] / 1e3,
-        "rtt99": fixed["rtt_ns"]["p99"] / 1e3,
         "kept_up": fixed["generator_kept_up"],
     }
+    if search:
+        r.update(max_rate=search["search"]["max_rate"],
+                 limit=search["search"]["limit"],
+                 p50=fixed["proc_ns"]["median"] / 1e3,
+                 p99=fixed["proc_ns"]["p99"] / 1e3,
+                 p999=fixed["proc_ns"]["p999"] / 1e3,
+                 rtt99=fixed["rtt_ns"]["p99"] / 1e3)
     st = load(s, "steer")
     if st:
         b, a = st["before"], st["after"]
@@ -253,44 +286,62 @@ for s in servers:
         drop = [y[1] - x[1] for x, y in zip(b["softnet"], a["softnet"])]
         rx = [y - x for x, y in zip(b["net_rx"], a["net_rx"])]
         notes.append("%s: %d requests sent; packets processed per CPU %s "
-                     "(backlog drops %s); NET_RX softirqs per CPU %s; cpu0 "
+                     "(backlog drops %s); NET_RX softirqs per CPU %s; CPU 0 "
                      "%.1f%% busy under load, %.1f%% idle baseline"
-                     % (s, fixed["sent"], proc, drop, rx, rows[s]["busy_pct"],
-                        rows[s]["idle_pct"]))
+                     % (s, fixed["sent"], proc, drop, rx, r["busy_pct"],
+                        r["idle_pct"]))
 
+floor = rows.get("floor", {}).get("cpu_us")
+for s, r in rows.items():
+    if "skip" not in r and s != "floor" and floor is not None:
+        r["above_floor"] = r["cpu_us"] - floor
 ref = rows.get("chronyd", {})
-def ratio(s, key, invert=False):
-    a, b = rows[s].get(key), ref.get(key)
-    if not a or not b or "skip" in rows[s]:
-        return "-"
-    return "1/%.1f" % (b / a) if a < b else "%.1fx" % (a / b)
 
-print("| server | CPU/request (us) | vs chronyd | max rate <1%% loss (/s) | vs chronyd | processing p50 / p99 / p99.9 (us) | p99 vs chronyd | RTT p99 (us) |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+def ratio(s, key):
+    a, b = rows[s].get(key), ref.get(key)
+    if a is None or not b or a != a or b != b:
+        return "-"
+    x = a / b
+    return "1/%.1f" % (1 / x) if 0 < x < 0.5 else "%.2fx" % x
+
+print("| server | CPU/request (us) | vs chronyd | above floor (us) | vs chronyd "
+      "| max rate <1% loss (/s) | vs chronyd | processing p50 / p99 / p99.9 (us) "
+      "| p99 vs chronyd | RTT p99 (us) |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for s in servers:
     r = rows[s]
+    name = label.get(s, s)
     if "skip" in r:
-        print("| %s | SKIP: %s | | | | | | |" % (label.get(s, s), r["skip"]))
+        print("| %s | SKIP: %s | | | | | | | | |" % (name, r["skip"]))
         continue
-    mr = "%.0f" % r["max_rate"]
+    if s == "floor":
+        print("| %s | %.1f | %s | | | | | | | |" % (name, r["cpu_us"],
+                                                   ratio(s, "cpu_us")))
+        continue
+    mr, rr = "%.0f" % r["max_rate"], ratio(s, "max_rate")
     if r["limit"] == "generator":
         mr = ">= %s (generator saturated)" % mr
+        rr = ">= " + rr if rr != "-" else rr
     elif r["limit"] != "loss":
         mr += " (%s)" % r["limit"]
-    rr = ratio(s, "max_rate")
-    if r["limit"] == "generator" and rr != "-":
-        rr = ">= " + rr
-    print("| %s | %.2f | %s | %s | %s | %.1f / %.1f / %.1f | %s | %.0f |"
-          % (label.get(s, s), r["cpu_us"], ratio(s, "cpu_us"), mr, rr,
-             r["p50"], r["p99"], r["p999"], ratio(s, "p99"), r["rtt99"]))
+    af = "%.1f" % r["above_floor"] if "above_floor" in r else "-"
+    print("| %s | %.1f | %s | %s | %s | %s | %s | %.1f / %.1f / %.1f | %s | %.0f |"
+          % (name, r["cpu_us"], ratio(s, "cpu_us"), af,
+             ratio(s, "above_floor"), mr, rr, r["p50"], r["p99"], r["p999"],
+             ratio(s, "p99"), r["rtt99"]))
 print()
-print("Common load: %.0f requests/s from %s; CPU/request = (CPU 0 busy "
-      "- idle baseline) / answered." % (rate, "ntpc"))
+print("Common load %.0f requests/s from %s source ports, server on CPU 0, "
+      "generator on CPU 1.  CPU/request: CPU 0 busy time (wall minus idle, "
+      "softirq included) minus the idle baseline, per answered request (per "
+      "request sent for the floor).  Above floor: minus the cost of "
+      "delivering a request to CPU 0 and dropping it at the socket lookup."
+      % (rate, sockets))
 for s in servers:
     r = rows[s]
-    if "skip" not in r and (r["loss"] >= 1 or not r["kept_up"]):
+    if "skip" not in r and s != "floor" and (r["loss"] >= 1 or not r["kept_up"]):
         print("Warning: %s lost %.2f%% at the common load%s." % (
             s, r["loss"], "" if r["kept_up"] else " and the generator fell behind"))
+print()
 for n in notes:
     print("- " + n)
 PY
@@ -304,7 +355,7 @@ trap 'stop_server; cleanup_pair' EXIT
 for s in $SERVERS; do
 	[ -e "$state/$s.started" ] && continue
 	touch "$state/$s.started"
-	log "kernel $(uname -r), $(nproc) CPUs; server on CPU $SERVER_CPU, load on CPU $LOAD_CPU"
+	log "kernel $(uname -r), $(nproc) CPUs, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource); server on CPU $SERVER_CPU, load on CPU $LOAD_CPU"
 	measure "$s"
 	[ -e "$state/$s.skip" ] && cat "$state/$s.skip"
 	break
@@ -315,4 +366,8 @@ done
 echo "BENCH-TABLE-BEGIN"
 report
 echo "BENCH-TABLE-END"
+# The raw results, one line each, for bench/run.sh to keep.
+for f in "$state"/*.json; do
+	echo "BENCH-JSON $(basename "$f") $(tr -d '\n' <"$f")"
+done
 exit 0

@@ -263,24 +263,26 @@ static double lg_cpu_busy_s(const struct lg_result *r, long clk_tck)
 /* UDP receive-buffer drops in this network namespace (IPv4 and IPv6). */
 static uint64_t lg_rcvbuf_errors(void)
 {
-	char line[1024], names[1024];
 	uint64_t total = 0, v;
 	FILE *f = fopen("/proc/net/snmp", "r");
+	char line[1024];
 
 	if (f) {
+		char names[1024];
+
 		while (fgets(names, sizeof(names), f) &&
 		       fgets(line, sizeof(line), f)) {
 			char *n, *val, *sn, *sv;
 
 			if (strncmp(names, "Udp: ", 5))
 				continue;
-			n = strtok_r(names, " \n", &sn);
-			val = strtok_r(line, " \n", &sv);
+			n = strtok_r(names, "\n ", &sn);
+			val = strtok_r(line, "\n ", &sv);
 			while (n && val) {
 				if (!strcmp(n, "RcvbufErrors"))
 					total += strtoull(val, NULL, 10);
-				n = strtok_r(NULL, " \n", &sn);
-				val = strtok_r(NULL, " \n", &sv);
+				n = strtok_r(NULL, "\n ", &sn);
+				val = strtok_r(NULL, "\n ", &sv);
 			}
 			break;
 		}
@@ -484,10 +486,12 @@ static void lg_receive(struct lg_ctx *ctx, int fd, struct lg_result *res)
 	static uint8_t ctl[LG_BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
 	struct mmsghdr msg[LG_BATCH];
 	struct iovec iov[LG_BATCH];
-	int i, n, rounds;
+	int i, rounds;
 
 	/* A bounded number of rounds, so sending is never starved. */
 	for (rounds = 0; rounds < 4; rounds++) {
+		int n;
+
 		for (i = 0; i < LG_BATCH; i++) {
 			iov[i].iov_base = buf[i];
 			iov[i].iov_len = sizeof(buf[i]);
@@ -566,7 +570,7 @@ static int lg_run(struct lg_ctx *ctx, double rate, double duration,
 		  struct lg_result *res)
 {
 	const struct lg_config *cfg = ctx->cfg;
-	int64_t start, now, end_send, end_drain, next;
+	int64_t start, now, end_send, end_drain;
 	uint64_t scheduled = 0, drops0;
 
 	memset(res, 0, sizeof(*res));
@@ -581,6 +585,8 @@ static int lg_run(struct lg_ctx *ctx, double rate, double duration,
 
 	for (now = start; now < end_send && !lg_interrupted;
 	     now = lg_now(CLOCK_MONOTONIC)) {
+		int64_t next;
+
 		lg_send_due(ctx, lg_due(rate, start, now, &scheduled, res),
 			    &scheduled, res);
 		next = start + (int64_t)((double)(scheduled + 1) * 1e9 / rate);
@@ -662,12 +668,13 @@ static int lg_search(struct lg_ctx *ctx, struct lg_search *s)
 			     LG_DURATION_MAX * NSEC_PER_SEC;
 	double step_ns = (cfg->duration + 0.3) * 1e9 + (double)cfg->late_ns;
 	struct lg_result r;
-	bool pass;
 
 	memset(s, 0, sizeof(*s));
 	s->limit = LG_LIMIT_BUDGET;
 	while (s->n_steps < LG_SEARCH_STEPS_MAX && !lg_interrupted &&
 	       (double)lg_now(CLOCK_MONOTONIC) + step_ns < (double)budget_end) {
+		bool pass;
+
 		if (lg_run(ctx, rate, cfg->duration, &r))
 			return -1;
 		lg_record_step(s, &r);
@@ -705,49 +712,131 @@ static int lg_search(struct lg_ctx *ctx, struct lg_search *s)
 
 /* Output ------------------------------------------------------------------- */
 
-static void lg_print_hist_json(const char *name, const struct latency_hist *h,
-			       bool comma)
+/* A minimal JSON writer: one object on stdout, commas handled here. */
+static bool lg_json_first = true;
+
+static void lg_json_key(const char *key)
 {
-	printf("\"%s\":{\"count\":%" PRIu64 ",\"negative\":%" PRIu64
-	       ",\"median\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64
-	       ",\"max\":%" PRIu64 "}%s",
-	       name, h->count, h->negative, lh_quantile(h, 0.5),
-	       lh_quantile(h, 0.99), lh_quantile(h, 0.999), h->max,
-	       comma ? "," : "");
+	if (!lg_json_first)
+		putchar(',');
+	lg_json_first = false;
+	if (key)
+		printf("\"%s\":", key);
 }
 
-static void lg_print_run_json(const struct lg_ctx *ctx,
-			      const struct lg_result *r)
+static void lg_json_open(const char *key, char bracket)
 {
-	printf("\"rate_target\":%.1f,\"elapsed_s\":%.3f,"
-	       "\"rate_sent\":%.1f,\"rate_answered\":%.1f,"
-	       "\"generator_kept_up\":%s,", r->rate_target, r->elapsed,
-	       (double)r->sent / r->elapsed, (double)r->received / r->elapsed,
-	       lg_kept_up(r) ? "true" : "false");
-	printf("\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"lost\":%" PRIu64
-	       ",\"late\":%" PRIu64 ",\"unmatched\":%" PRIu64
-	       ",\"duplicate\":%" PRIu64 ",\"kod\":%" PRIu64
-	       ",\"unsynchronized\":%" PRIu64 ",\"send_errors\":%" PRIu64
-	       ",\"skipped\":%" PRIu64 ",\"icmp_errors\":%" PRIu64
-	       ",\"client_drops\":%" PRIu64 ",\"loss_pct\":%.3f,",
-	       r->sent, r->received, r->sent - lg_answered(r), r->late,
-	       r->unmatched, r->duplicate, r->kod, r->unsynchronized,
-	       r->send_errors, r->skipped, r->icmp_errors, r->client_drops,
-	       lg_loss_pct(r));
-	lg_print_hist_json("proc_ns", &r->proc, true);
-	lg_print_hist_json("rtt_ns", &r->rtt, r->have_cpu);
-	if (!r->have_cpu)
-		return;
-	printf("\"server_cpu\":{\"cpu\":%d,\"hz\":%ld,\"wall_s\":%.3f,"
-	       "\"busy_s\":%.4f,\"user\":%" PRIu64 ",\"system\":%" PRIu64
-	       ",\"irq\":%" PRIu64 ",\"softirq\":%" PRIu64 ",\"idle\":%" PRIu64
-	       "}", ctx->cfg->cpu, ctx->clk_tck,
-	       (double)(r->cpu1.when_ns - r->cpu0.when_ns) / 1e9,
-	       lg_cpu_busy_s(r, ctx->clk_tck),
-	       (r->cpu1.user + r->cpu1.nice) - (r->cpu0.user + r->cpu0.nice),
-	       r->cpu1.system - r->cpu0.system, r->cpu1.irq - r->cpu0.irq,
-	       r->cpu1.softirq - r->cpu0.softirq,
-	       (r->cpu1.idle + r->cpu1.iowait) - (r->cpu0.idle + r->cpu0.iowait));
+	lg_json_key(key);
+	putchar(bracket);
+	lg_json_first = true;
+}
+
+static void lg_json_close(char bracket)
+{
+	putchar(bracket);
+	lg_json_first = false;
+}
+
+static void lg_json_u64(const char *key, uint64_t v)
+{
+	lg_json_key(key);
+	printf("%" PRIu64, v);
+}
+
+static void lg_json_num(const char *key, double v)
+{
+	lg_json_key(key);
+	printf("%.3f", v);
+}
+
+static void lg_json_str(const char *key, const char *v)
+{
+	lg_json_key(key);
+	printf("\"%s\"", v);
+}
+
+static void lg_json_bool(const char *key, bool v)
+{
+	lg_json_key(key);
+	printf("%s", v ? "true" : "false");
+}
+
+static void lg_json_hist(const char *key, const struct latency_hist *h)
+{
+	lg_json_open(key, '{');
+	lg_json_u64("count", h->count);
+	lg_json_u64("negative", h->negative);
+	lg_json_u64("median", lh_quantile(h, 0.5));
+	lg_json_u64("p99", lh_quantile(h, 0.99));
+	lg_json_u64("p999", lh_quantile(h, 0.999));
+	lg_json_u64("max", h->max);
+	lg_json_close('}');
+}
+
+static void lg_json_cpu(const struct lg_ctx *ctx, const struct lg_result *r)
+{
+	const struct lg_cpu_sample *a = &r->cpu0, *b = &r->cpu1;
+
+	lg_json_open("server_cpu", '{');
+	lg_json_u64("cpu", (uint64_t)ctx->cfg->cpu);
+	lg_json_u64("hz", (uint64_t)ctx->clk_tck);
+	lg_json_num("wall_s", (double)(b->when_ns - a->when_ns) / 1e9);
+	lg_json_num("busy_s", lg_cpu_busy_s(r, ctx->clk_tck));
+	lg_json_u64("user", (b->user + b->nice) - (a->user + a->nice));
+	lg_json_u64("system", b->system - a->system);
+	lg_json_u64("irq", b->irq - a->irq);
+	lg_json_u64("softirq", b->softirq - a->softirq);
+	lg_json_u64("idle", (b->idle + b->iowait) - (a->idle + a->iowait));
+	lg_json_close('}');
+}
+
+static void lg_json_run(const struct lg_ctx *ctx, const struct lg_result *r)
+{
+	lg_json_num("rate_target", r->rate_target);
+	lg_json_num("elapsed_s", r->elapsed);
+	lg_json_num("rate_sent", (double)r->sent / r->elapsed);
+	lg_json_num("rate_answered", (double)r->received / r->elapsed);
+	lg_json_bool("generator_kept_up", lg_kept_up(r));
+	lg_json_u64("sent", r->sent);
+	lg_json_u64("received", r->received);
+	lg_json_u64("lost", r->sent - lg_answered(r));
+	lg_json_u64("late", r->late);
+	lg_json_u64("unmatched", r->unmatched);
+	lg_json_u64("duplicate", r->duplicate);
+	lg_json_u64("kod", r->kod);
+	lg_json_u64("unsynchronized", r->unsynchronized);
+	lg_json_u64("send_errors", r->send_errors);
+	lg_json_u64("skipped", r->skipped);
+	lg_json_u64("icmp_errors", r->icmp_errors);
+	lg_json_u64("client_drops", r->client_drops);
+	lg_json_num("loss_pct", lg_loss_pct(r));
+	lg_json_hist("proc_ns", &r->proc);
+	lg_json_hist("rtt_ns", &r->rtt);
+	if (r->have_cpu)
+		lg_json_cpu(ctx, r);
+}
+
+static void lg_json_search(const struct lg_config *cfg,
+			   const struct lg_search *s)
+{
+	unsigned int i;
+
+	lg_json_open("search", '{');
+	lg_json_num("max_rate", s->max_rate);
+	lg_json_str("limit", lg_limit_name[s->limit]);
+	lg_json_num("loss_limit_pct", cfg->loss_limit);
+	lg_json_open("steps", '[');
+	for (i = 0; i < s->n_steps; i++) {
+		lg_json_open(NULL, '{');
+		lg_json_num("rate", s->step[i].rate);
+		lg_json_num("sent", s->step[i].sent_rate);
+		lg_json_num("answered", s->step[i].answered_rate);
+		lg_json_num("loss_pct", s->step[i].loss);
+		lg_json_bool("kept_up", s->step[i].kept_up);
+		lg_json_close('}');
+	}
+	lg_json_close(']');
+	lg_json_close('}');
 }
 
 static void lg_print_json(const struct lg_ctx *ctx, const struct lg_result *r,
@@ -755,28 +844,20 @@ static void lg_print_json(const struct lg_ctx *ctx, const struct lg_result *r,
 {
 	const struct lg_config *cfg = ctx->cfg;
 	char addr[INET6_ADDRSTRLEN + 16];
-	unsigned int i;
 
 	lg_format_addr(&cfg->server, addr, sizeof(addr));
-	printf("{\"server\":\"%s\",\"mode\":\"%s\",\"sockets\":%u,"
-	       "\"sources\":%u,\"step_s\":%.3f,", addr,
-	       s ? "search" : "fixed", cfg->n_sockets,
-	       cfg->n_src ? cfg->n_src : 1, cfg->duration);
-	if (s) {
-		printf("\"search\":{\"max_rate\":%.1f,\"limit\":\"%s\","
-		       "\"loss_limit_pct\":%.2f,\"steps\":[", s->max_rate,
-		       lg_limit_name[s->limit], cfg->loss_limit);
-		for (i = 0; i < s->n_steps; i++)
-			printf("%s{\"rate\":%.1f,\"sent\":%.1f,\"answered\":%.1f,"
-			       "\"loss_pct\":%.3f,\"kept_up\":%s}", i ? "," : "",
-			       s->step[i].rate, s->step[i].sent_rate,
-			       s->step[i].answered_rate, s->step[i].loss,
-			       s->step[i].kept_up ? "true" : "false");
-		printf("]}%s", r ? "," : "");
-	}
+	lg_json_open(NULL, '{');
+	lg_json_str("server", addr);
+	lg_json_str("mode", s ? "search" : "fixed");
+	lg_json_u64("sockets", cfg->n_sockets);
+	lg_json_u64("sources", cfg->n_src ? cfg->n_src : 1);
+	lg_json_num("step_s", cfg->duration);
+	if (s)
+		lg_json_search(cfg, s);
 	if (r)
-		lg_print_run_json(ctx, r);
-	printf("}\n");
+		lg_json_run(ctx, r);
+	lg_json_close('}');
+	putchar('\n');
 }
 
 static void lg_print_hist_row(const char *name, const struct latency_hist *h)
@@ -811,7 +892,7 @@ static void lg_print_run(const struct lg_ctx *ctx, const struct lg_result *r)
 		printf("  %" PRIu64 " replies had transmit before receive\n",
 		       r->proc.negative);
 	if (r->have_cpu)
-		printf("  cpu%d busy %.3f s of %.3f s, %.2f us per answer (no idle baseline subtracted)\n",
+		printf("  cpu%d busy %.3f s of %.3f s: %.2f us per answer\n",
 		       ctx->cfg->cpu, lg_cpu_busy_s(r, ctx->clk_tck),
 		       (double)(r->cpu1.when_ns - r->cpu0.when_ns) / 1e9,
 		       r->received ? lg_cpu_busy_s(r, ctx->clk_tck) * 1e6 /
@@ -823,11 +904,12 @@ static void lg_print_human(const struct lg_ctx *ctx, const struct lg_result *r,
 {
 	const struct lg_config *cfg = ctx->cfg;
 	char addr[INET6_ADDRSTRLEN + 16];
-	unsigned int i;
 
 	lg_format_addr(&cfg->server, addr, sizeof(addr));
 	printf("ntpsec_loadgen: %s from %u sockets\n", addr, cfg->n_sockets);
 	if (s) {
+		unsigned int i;
+
 		printf("  search (steps of %.1f s, loss under %.2f%%):\n",
 		       cfg->duration, cfg->loss_limit);
 		for (i = 0; i < s->n_steps; i++)

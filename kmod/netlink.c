@@ -19,10 +19,18 @@
 /* |freq| below 2^23 (about 1950 ppm) keeps the conversion exact. */
 #define NTPSEC_PHC_MAX_FREQ (1LL << 23)
 
-/* Not const: 6.1's policy holds a plain pointer. */
+/*
+ * Ranges beyond s16 need a range structure (6.1 keeps inline bounds in
+ * s16); not const, as 6.1's policy holds a plain pointer.
+ */
 static struct netlink_range_validation rl_table_size_range = {
 	.min = 256,
 	.max = 1U << 20,
+};
+
+static struct netlink_range_validation key_id_range = {
+	.min = 1,
+	.max = 65535,
 };
 
 static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
@@ -56,7 +64,7 @@ static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_RL_LEAK] = NLA_POLICY_MAX(NLA_U8, 8),
 	[NTPSEC_A_RL_TABLE_SIZE] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &rl_table_size_range),
-	[NTPSEC_A_KEY_ID] = NLA_POLICY_RANGE(NLA_U32, 1, 65535),
+	[NTPSEC_A_KEY_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &key_id_range),
 	[NTPSEC_A_KEY_TYPE] = NLA_POLICY_RANGE(NLA_U8, NTPSEC_KEY_MD5,
 					       __NTPSEC_KEY_TYPE_MAX - 1),
 	[NTPSEC_A_KEY_SECRET] = { .type = NLA_BINARY,

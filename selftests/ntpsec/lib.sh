@@ -114,3 +114,13 @@ counter() {
 	ip netns exec "$ns" ntpsecctl --json stats |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"
 }
+
+# probe ARGS... - ntp_probe.py from the client namespace; JSON on stdout.
+probe() {
+	ip netns exec ntpc python3 "$(dirname "${BASH_SOURCE[0]}")/ntp_probe.py" "$@"
+}
+
+# jget JSON KEY - one field of a JSON object.
+jget() {
+	python3 -c 'import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print("" if v is None else v)' "$1" "$2"
+}

@@ -24,9 +24,6 @@ import struct
 import sys
 import time
 
-from cryptography.hazmat.primitives import cmac
-from cryptography.hazmat.primitives.ciphers import algorithms
-
 NTP_EPOCH = 2208988800
 
 
@@ -35,6 +32,9 @@ def digest(keytype, secret, data):
         return hashlib.md5(secret + data).digest()
     if keytype == "SHA1":
         return hashlib.sha1(secret + data).digest()
+    # Imported only when needed: it takes a second to load under emulation.
+    from cryptography.hazmat.primitives import cmac
+    from cryptography.hazmat.primitives.ciphers import algorithms
     c = cmac.CMAC(algorithms.AES((secret + bytes(16))[:16]))
     c.update(data)
     return c.finalize()
@@ -90,8 +90,10 @@ def main():
     sent = {}
     out = {"sent": 0, "replies": 0, "matched": 0, "kod": 0, "crypto_nak": 0,
            "mac_ok": 0, "mac_bad": 0, "request_len": 0, "reply_len_max": 0,
-           "stratum": None, "leap": None}
+           "stratum": None, "leap": None, "last_receive": None,
+           "last_transmit": None}
     start = time.monotonic()
+    # Listen for --wait seconds after the last request went out.
     deadline = start + args.count / args.rate + args.wait
 
     def receive():
@@ -109,6 +111,8 @@ def main():
                 continue
             out["matched"] += 1
             out["stratum"] = data[1]
+            out["last_receive"] = struct.unpack("!Q", data[32:40])[0]
+            out["last_transmit"] = struct.unpack("!Q", data[40:48])[0]
             out["leap"] = data[0] >> 6
             if data[1] == 0 and data[12:16] == b"RATE":
                 out["kod"] += 1
@@ -121,7 +125,7 @@ def main():
                 out["mac_ok" if ok else "mac_bad"] += 1
 
     i = 0
-    while time.monotonic() < deadline:
+    while i < args.count or time.monotonic() < deadline:
         now = time.monotonic()
         while i < args.count and now >= start + i / args.rate:
             xmt = int.from_bytes(os.urandom(8), "big")
@@ -129,10 +133,12 @@ def main():
             sent[xmt] = True
             out["request_len"] = len(pkt)
             try:
-                sock.send(pkt) if False else sock.sendto(pkt, (args.addr, args.port))
+                sock.sendto(pkt, (args.addr, args.port))
             except OSError:
                 pass
             i += 1
+            if i == args.count:
+                deadline = time.monotonic() + args.wait
         out["sent"] = i
         select.select([sock], [], [], 0.005)
         receive()

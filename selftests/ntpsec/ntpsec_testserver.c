@@ -4,9 +4,13 @@
  * UDP sockets, hands them to the module, optionally pushes a synchronized
  * server state, and counts what the module passes up to the sockets.
  *
- *   ntpsec_testserver [-s] [-t SECONDS] [-o FILE] ADDR[:PORT]|[ADDR6]:PORT...
+ *   ntpsec_testserver [-s] [-t SECONDS] [-o FILE] [-H IFNAME -M FILE]
+ *                     ADDR[:PORT]|[ADDR6]:PORT...
  *
  * -s pushes a state (stratum 2, refid 127.127.1.0, reference time now).
+ * -H turns on hardware receive stamps on IFNAME, fits its PHC to
+ * CLOCK_REALTIME from two samples a second apart, pushes that mapping and
+ * writes it to the -M file as "IFINDEX PHC_NS UTC_NS FREQ".
  * Prints "ready" once every socket is attached; on SIGTERM/SIGINT or after
  * -t seconds, writes "passed_up N" (datagrams the sockets received) to FILE
  * or stdout.  Exits non-zero if anything failed.
@@ -23,11 +27,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "../../user/wire/ntp_wire.h"
 #include "genl.h"
+#include "phc.h"
 
 #define MAX_SOCKETS 8
 
@@ -103,6 +109,59 @@ static int put_state(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
+static int put_phc_map(struct nl_msg *msg, void *arg)
+{
+	const struct phc_map *m = arg;
+
+	if (nla_put_u32(msg, NTPSEC_A_PHC_IFINDEX, (uint32_t)m->ifindex) ||
+	    nla_put_s64(msg, NTPSEC_A_PHC_TIME_NS, m->phc_ns) ||
+	    nla_put_s64(msg, NTPSEC_A_PHC_UTC_NS, m->utc_ns) ||
+	    nla_put_s64(msg, NTPSEC_A_PHC_FREQ, m->freq))
+		return -NLE_NOMEM;
+	return 0;
+}
+
+static int push_phc_map(const char *ifname, const char *mapfile)
+{
+	struct genl_request req = {
+		.cmd = NTPSEC_CMD_SET_PHC_MAP,
+		.build = put_phc_map,
+	};
+	struct phc_sample a, b;
+	struct phc_map map;
+	int fd, ret, ifindex = (int)if_nametoindex(ifname);
+	FILE *f;
+
+	ret = phc_enable_rx_stamps(ifname);
+	if (ret) {
+		fprintf(stderr, "ntpsec_testserver: %s: SIOCSHWTSTAMP: %s\n",
+			ifname, strerror(-ret));
+		return -1;
+	}
+	fd = phc_open(ifname);
+	if (fd < 0 || !ifindex) {
+		fprintf(stderr, "ntpsec_testserver: %s: no PHC: %s\n", ifname,
+			strerror(fd < 0 ? -fd : ENODEV));
+		return -1;
+	}
+	if (phc_sample(fd, &a) || sleep(1) || phc_sample(fd, &b)) {
+		fprintf(stderr, "ntpsec_testserver: %s: cannot read the PHC\n", ifname);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	phc_fit(ifindex, &a, &b, &map);
+	req.arg = &map;
+	if (genl_transact(&req) != GENL_OK)
+		return -1;
+	f = fopen(mapfile, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%d %lld %lld %lld\n", map.ifindex, (long long)map.phc_ns,
+		(long long)map.utc_ns, (long long)map.freq);
+	return fclose(f) ? -1 : 0;
+}
+
 static int open_attached(const char *arg)
 {
 	struct sockaddr_storage ss;
@@ -134,7 +193,7 @@ static int open_attached(const char *arg)
 int main(int argc, char **argv)
 {
 	struct pollfd pfd[MAX_SOCKETS];
-	const char *outfile = NULL;
+	const char *outfile = NULL, *phc_if = NULL, *mapfile = NULL;
 	unsigned long passed_up = 0;
 	int opt, n = 0, i, seconds = 0;
 	bool set_state = false;
@@ -142,7 +201,7 @@ int main(int argc, char **argv)
 	FILE *out;
 	char buf[2048];
 
-	while ((opt = getopt(argc, argv, "st:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "st:o:H:M:")) != -1) {
 		switch (opt) {
 		case 's':
 			set_state = true;
@@ -153,8 +212,14 @@ int main(int argc, char **argv)
 		case 'o':
 			outfile = optarg;
 			break;
+		case 'H':
+			phc_if = optarg;
+			break;
+		case 'M':
+			mapfile = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: ntpsec_testserver [-s] [-t SECONDS] [-o FILE] ADDR...\n");
+			fprintf(stderr, "usage: ntpsec_testserver [-s] [-t SECONDS] [-o FILE] [-H IFNAME -M FILE] ADDR...\n");
 			return 2;
 		}
 	}
@@ -177,6 +242,8 @@ int main(int argc, char **argv)
 		if (genl_transact(&req) != GENL_OK)
 			return 1;
 	}
+	if (phc_if && (!mapfile || push_phc_map(phc_if, mapfile)))
+		return 1;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	printf("ready\n");

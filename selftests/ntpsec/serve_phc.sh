@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hardware receive timestamps in the kernel path, with the test NIC
+# (vphc/): its PHC runs 37 s ahead (TAI-like) and 100 ppm fast; the test
+# server fits the PHC to CLOCK_REALTIME and pushes the mapping; the receive
+# timestamp in a reply must equal the driver's stamp of that request,
+# converted to UTC through the pushed mapping, within 1 microsecond.
+source "$(dirname "$0")/lib.sh"
+
+VPHC_KMOD=${NTPSEC_VPHC_KMOD:-$NTPSEC_BUILD/$NTPSEC_KVER/selftests/ntpsec/vphc/ntpsec_vphc.ko}
+VPHC_TOOL=$(dirname "$VPHC_KMOD")/vphc_tool
+
+ktap_plan 6
+[ -r "$VPHC_KMOD" ] && [ -x "$VPHC_TOOL" ] ||
+	ktap_skip_all "no test NIC at $VPHC_KMOD (scripts/kbuild.sh ... selftests/ntpsec/vphc)"
+load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
+insmod "$VPHC_KMOD" || ktap_skip_all "cannot load $VPHC_KMOD"
+cleanup() {
+	stop_testserver
+	cleanup_pair
+	rmmod ntpsec_vphc 2>/dev/null
+}
+trap cleanup EXIT
+
+cleanup_pair
+ip netns add ntps && ip netns add ntpc
+ip link set vphc0 netns ntps
+ip link set vphc1 netns ntpc
+ip -n ntps addr add $SERVER4/24 dev vphc0
+ip -n ntpc addr add $CLIENT4/24 dev vphc1
+ip -n ntps link set vphc0 up
+ip -n ntpc link set vphc1 up
+ip -n ntps link set lo up
+ip -n ntpc link set lo up
+
+phc=$(ip netns exec ntps "$VPHC_TOOL" tsinfo vphc0 | sed -n 's/^phc_index \([0-9]*\)$/\1/p')
+ktap_check "the server's NIC has a PHC" test -n "$phc" -a -e "/dev/ptp$phc"
+"$VPHC_TOOL" phc-set "/dev/ptp$phc" 37000000000 100 >/dev/null
+ktap_check "its PHC runs 37 s ahead and 100 ppm fast" \
+	"$VPHC_TOOL" phc-check "/dev/ptp$phc" 37000000000 100 2000000
+
+start_testserver /tmp/passed_up -s -H vphc0 -M /tmp/phcmap $SERVER4
+ktap_check "the mapping was fitted and pushed" test $? -eq 0 -a -s /tmp/phcmap
+echo "# mapping (ifindex phc_ns utc_ns freq): $(cat /tmp/phcmap)"
+ip netns exec ntpc ping -c 1 -W 2 $SERVER4 >/dev/null
+
+# The driver stamps every frame (ARP too): try a few times to read the
+# stamp of the request itself, the last frame before the reply.
+check_stamp() {
+	local out stamp
+	out=$(probe --count 1 --wait 0.5 $SERVER4)
+	stamp=$(ip netns exec ntps cat /sys/class/net/vphc0/vphc/last_rx_hwtstamp)
+	echo "# reply: $out"
+	echo "# driver's last RX stamp: $stamp"
+	python3 - "$out" "$stamp" "$(cat /tmp/phcmap)" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+hw = int(sys.argv[2])
+ifindex, phc, utc, freq = (int(x) for x in sys.argv[3].split())
+delta = hw - phc
+expected_ns = utc + delta + ((delta * freq) >> 32)
+rx = d["last_receive"]
+# NTP era 0 to Unix nanoseconds (the reply's fraction has 0.23 ns steps).
+got_ns = ((rx >> 32) - 2208988800) * 10**9 + ((rx & 0xffffffff) * 10**9 >> 32)
+err = got_ns - expected_ns
+tx = d["last_transmit"]
+tx_ns = ((tx >> 32) - 2208988800) * 10**9 + ((tx & 0xffffffff) * 10**9 >> 32)
+print("# receive timestamp - converted driver stamp = %d ns" % err)
+print("# transmit - receive timestamp = %d ns" % (tx_ns - got_ns))
+# The mapping is UTC: the reply left after it arrived, within 10 ms.
+sys.exit(0 if abs(err) < 1000 and 0 <= tx_ns - got_ns < 10**7 else 1)
+PY
+}
+ok=1
+for attempt in 1 2 3; do
+	check_stamp && { ok=0; break; }
+done
+ktap_check "reply's receive time = driver stamp through the mapping, within 1 us" test $ok -eq 0
+ktap_check "the module counted hardware stamps" test "$(counter ts_hw)" -ge 1
+
+ktap_check "no stamp was rejected as stale while the mapping was fresh" \
+	test "$(counter ts_phc_stale)" -eq 0
+ktap_finish
