@@ -113,7 +113,7 @@ static int ntpsec_reply(struct genl_info *info, u8 cmd,
 	return ntpsec_reply_sized(info, cmd, NLMSG_GOODSIZE, fill);
 }
 
-static int put_state(struct sk_buff *skb, const struct ntpsec_state *st)
+static int put_state(struct sk_buff *skb, const struct ntp_server_state *st)
 {
 	if (nla_put_u8(skb, NTPSEC_A_STATE_LEAP, st->leap) ||
 	    nla_put_u8(skb, NTPSEC_A_STATE_STRATUM, st->stratum) ||
@@ -136,7 +136,7 @@ static int fill_status(struct sk_buff *skb, struct ntpsec_net *nn)
 
 	mutex_lock(&nn->lock);
 	st = rcu_dereference_protected(nn->state, lockdep_is_held(&nn->lock));
-	if (st && st->leap != NTP_LEAP_UNSYNCHRONIZED)
+	if (st && st->wire.leap != NTP_LEAP_UNSYNCHRONIZED)
 		flags |= NTPSEC_STATUS_F_SYNCHRONIZED;
 	if (nla_put_string(skb, NTPSEC_A_STATUS_MODULE_VERSION,
 			   NTPSEC_MODULE_VERSION) ||
@@ -146,7 +146,7 @@ static int fill_status(struct sk_buff *skb, struct ntpsec_net *nn)
 			READ_ONCE(nn->nr_sockets)) ||
 	    nla_put_u32(skb, NTPSEC_A_STATUS_FLAGS, flags))
 		goto out;
-	ret = st ? put_state(skb, st) : 0;
+	ret = st ? put_state(skb, &st->wire) : 0;
 out:
 	mutex_unlock(&nn->lock);
 	return ret;
@@ -209,13 +209,14 @@ static int ntpsec_set_state(struct sk_buff *skb, struct genl_info *info)
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	st->leap = nla_get_u8(a[NTPSEC_A_STATE_LEAP]);
-	st->stratum = nla_get_u8(a[NTPSEC_A_STATE_STRATUM]);
-	st->precision = nla_get_s8(a[NTPSEC_A_STATE_PRECISION]);
-	st->root_delay = nla_get_u32(a[NTPSEC_A_STATE_ROOT_DELAY]);
-	st->root_dispersion = nla_get_u32(a[NTPSEC_A_STATE_ROOT_DISPERSION]);
-	st->refid = nla_get_u32(a[NTPSEC_A_STATE_REFID]);
-	st->reftime = nla_get_u64(a[NTPSEC_A_STATE_REFTIME]);
+	st->wire.leap = nla_get_u8(a[NTPSEC_A_STATE_LEAP]);
+	st->wire.stratum = nla_get_u8(a[NTPSEC_A_STATE_STRATUM]);
+	st->wire.precision = nla_get_s8(a[NTPSEC_A_STATE_PRECISION]);
+	st->wire.root_delay = nla_get_u32(a[NTPSEC_A_STATE_ROOT_DELAY]);
+	st->wire.root_dispersion =
+		nla_get_u32(a[NTPSEC_A_STATE_ROOT_DISPERSION]);
+	st->wire.refid = nla_get_u32(a[NTPSEC_A_STATE_REFID]);
+	st->wire.reftime = nla_get_u64(a[NTPSEC_A_STATE_REFTIME]);
 
 	mutex_lock(&nn->lock);
 	old = rcu_replace_pointer(nn->state, st, lockdep_is_held(&nn->lock));

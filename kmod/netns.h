@@ -7,6 +7,7 @@
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
 
+#include "../user/wire/ntp_wire.h"
 #include "acl.h"
 #include "auth.h"
 #include "ratelimit.h"
@@ -15,13 +16,7 @@
 
 /* What replies say about this server (NTPSEC_CMD_SET_STATE). */
 struct ntpsec_state {
-	u8 leap;
-	u8 stratum;
-	s8 precision;
-	u32 root_delay;
-	u32 root_dispersion;
-	u32 refid;
-	u64 reftime;
+	struct ntp_server_state wire;
 	struct rcu_head rcu;
 };
 

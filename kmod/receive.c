@@ -18,9 +18,6 @@
 #include "send.h"
 #include "timestamp.h"
 
-/* About 60 ns: what the kernel's clock reads to, before the daemon says. */
-#define NTPSEC_DEFAULT_PRECISION (-24)
-
 static const enum ntpsec_counter parse_drop_counter[NTP_PARSE_RESULTS] = {
 	[NTP_PARSE_TOO_SHORT] = NTPSEC_CTR_DROP_TOO_SHORT,
 	[NTP_PARSE_TOO_LONG] = NTPSEC_CTR_DROP_MALFORMED,
@@ -51,7 +48,7 @@ enum ntpsec_reply_kind {
 	NTPSEC_REPLY_KOD_RATE,		/* kiss-o'-death RATE */
 };
 
-#define NTP_KISS_RATE 0x52415445	/* "RATE" */
+
 
 static u64 ktime_to_ntp(ktime_t t)
 {
@@ -60,52 +57,11 @@ static u64 ktime_to_ntp(ktime_t t)
 	return ntp_ts_from_unix(ts.tv_sec, ts.tv_nsec);
 }
 
-/* The header of a server reply (RFC 5905 section 9.2, fast_xmit). */
-static void fill_reply_header(struct ntpsec_net *nn,
-			      const struct ntpsec_request *req,
-			      struct ntp_header *hdr)
+static const struct ntp_server_state *server_state(struct ntpsec_net *nn)
 {
 	const struct ntpsec_state *st = rcu_dereference(nn->state);
 
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->version = req->pkt.hdr.version;
-	hdr->mode = NTP_MODE_SERVER;
-	hdr->poll = req->pkt.hdr.poll;
-	hdr->origin = req->pkt.hdr.transmit;
-	hdr->receive = ktime_to_ntp(req->rx_time);
-	if (!st || st->leap == NTP_LEAP_UNSYNCHRONIZED) {
-		/* Stratum 0 on the wire: unsynchronized, ntpd's 16. */
-		hdr->leap = NTP_LEAP_UNSYNCHRONIZED;
-		hdr->precision = st ? st->precision : NTPSEC_DEFAULT_PRECISION;
-		return;
-	}
-	hdr->leap = st->leap;
-	hdr->stratum = st->stratum;
-	hdr->precision = st->precision;
-	hdr->root_delay = st->root_delay;
-	hdr->root_dispersion = st->root_dispersion;
-	hdr->refid = st->refid;
-	hdr->reference = st->reftime;
-}
-
-/*
- * A RATE kiss-o'-death as ntpd sends it: every timestamp is the request's
- * transmit timestamp, so it tells the client nothing about our clock.
- */
-static void fill_kod_header(const struct ntpsec_request *req,
-			    struct ntp_header *hdr)
-{
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->leap = NTP_LEAP_UNSYNCHRONIZED;
-	hdr->version = req->pkt.hdr.version;
-	hdr->mode = NTP_MODE_SERVER;
-	hdr->poll = req->pkt.hdr.poll;
-	hdr->precision = NTPSEC_DEFAULT_PRECISION;
-	hdr->refid = NTP_KISS_RATE;
-	hdr->reference = req->pkt.hdr.transmit;
-	hdr->origin = req->pkt.hdr.transmit;
-	hdr->receive = req->pkt.hdr.transmit;
-	hdr->transmit = req->pkt.hdr.transmit;
+	return st ? &st->wire : NULL;
 }
 
 static unsigned int reply_len(enum ntpsec_reply_kind kind,
@@ -133,14 +89,15 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 		return;
 	}
 	if (kind == NTPSEC_REPLY_KOD_RATE) {
-		fill_kod_header(req, &hdr);
+		ntp_kod_reply(&req->pkt.hdr, NTP_KISS_RATE, &hdr);
 		ntp_write_header(x.payload, &hdr);
 		ntpsec_xmit_send(sk, &x);
 		ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
 		ntpsec_count(nn, NTPSEC_CTR_KOD_RATE);
 		return;
 	}
-	fill_reply_header(nn, req, &hdr);
+	ntp_server_reply(&req->pkt.hdr, server_state(nn),
+			 ktime_to_ntp(req->rx_time), &hdr);
 
 	/* The transmit timestamp is the last thing written but the MAC. */
 	tx_time = ktime_get_real();
@@ -197,13 +154,6 @@ static void serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
 	answer(nn, sk, skb, req, kind, key);
 }
 
-/* Client requests, in any version; NTPv1 had no mode field. */
-static bool is_client_request(const struct ntp_header *hdr)
-{
-	return hdr->mode == NTP_MODE_CLIENT ||
-	       (hdr->version == 1 && hdr->mode == NTP_MODE_RESERVED);
-}
-
 int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 		   struct sk_buff *skb)
 {
@@ -238,7 +188,7 @@ int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 		goto drop;
 	}
 	/* Extension fields (NTS) are the daemon's, for now. */
-	if (!is_client_request(&req.pkt.hdr) || req.pkt.n_ef)
+	if (!ntp_is_client_request(&req.pkt.hdr) || req.pkt.n_ef)
 		goto pass_up;
 
 	req.rx_time = ntpsec_rx_timestamp(nn, skb, hook_time, &req.ts_source);

@@ -85,6 +85,55 @@ enum ntp_parse_result ntp_parse(const uint8_t *buf, size_t len,
 	return NTP_PARSE_OK;
 }
 
+bool ntp_is_client_request(const struct ntp_header *hdr)
+{
+	return hdr->mode == NTP_MODE_CLIENT ||
+	       (hdr->version == 1 && hdr->mode == NTP_MODE_RESERVED);
+}
+
+static void reply_common(const struct ntp_header *req, struct ntp_header *reply)
+{
+	*reply = (struct ntp_header){
+		.version = req->version,
+		.mode = NTP_MODE_SERVER,
+		.poll = req->poll,
+		.origin = req->transmit,
+	};
+}
+
+void ntp_server_reply(const struct ntp_header *req,
+		      const struct ntp_server_state *st, uint64_t receive,
+		      struct ntp_header *reply)
+{
+	reply_common(req, reply);
+	reply->receive = receive;
+	if (!st || st->leap == NTP_LEAP_UNSYNCHRONIZED) {
+		/* Stratum 0 on the wire: unsynchronized, ntpd's 16. */
+		reply->leap = NTP_LEAP_UNSYNCHRONIZED;
+		reply->precision = st ? st->precision : NTP_DEFAULT_PRECISION;
+		return;
+	}
+	reply->leap = st->leap;
+	reply->stratum = st->stratum;
+	reply->precision = st->precision;
+	reply->root_delay = st->root_delay;
+	reply->root_dispersion = st->root_dispersion;
+	reply->refid = st->refid;
+	reply->reference = st->reftime;
+}
+
+void ntp_kod_reply(const struct ntp_header *req, uint32_t kiss,
+		   struct ntp_header *reply)
+{
+	reply_common(req, reply);
+	reply->leap = NTP_LEAP_UNSYNCHRONIZED;
+	reply->precision = NTP_DEFAULT_PRECISION;
+	reply->refid = kiss;
+	reply->reference = req->transmit;
+	reply->receive = req->transmit;
+	reply->transmit = req->transmit;
+}
+
 void ntp_write_header(uint8_t *buf, const struct ntp_header *hdr)
 {
 	buf[0] = (uint8_t)((hdr->leap & 3) << 6 | (hdr->version & 7) << 3 |

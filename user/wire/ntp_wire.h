@@ -109,8 +109,39 @@ enum ntp_parse_result {
 	NTP_PARSE_RESULTS
 };
 
+/* What a server says about itself in every reply. */
+struct ntp_server_state {
+	uint8_t leap;		/* NTP_LEAP_UNSYNCHRONIZED until synchronized */
+	uint8_t stratum;
+	int8_t precision;
+	uint32_t root_delay;
+	uint32_t root_dispersion;
+	uint32_t refid;
+	uint64_t reftime;
+};
+
+#define NTP_KISS_RATE		0x52415445	/* "RATE" */
+/* About 60 ns: what a kernel clock reads to, before anyone says better. */
+#define NTP_DEFAULT_PRECISION	(-24)
+
 enum ntp_parse_result ntp_parse(const uint8_t *buf, size_t len,
 				struct ntp_packet *pkt);
+/* Client requests in any version: NTPv1 had no mode field. */
+bool ntp_is_client_request(const struct ntp_header *hdr);
+/*
+ * The header of a server reply to @req (RFC 5905 section 9.2); @st may be
+ * NULL (nothing pushed yet: unsynchronized).  The transmit timestamp is
+ * left for the caller to write last.
+ */
+void ntp_server_reply(const struct ntp_header *req,
+		      const struct ntp_server_state *st, uint64_t receive,
+		      struct ntp_header *reply);
+/*
+ * A RATE kiss-o'-death as ntpd sends it: every timestamp is the request's
+ * transmit timestamp, so it tells the client nothing about our clock.
+ */
+void ntp_kod_reply(const struct ntp_header *req, uint32_t kiss,
+		   struct ntp_header *reply);
 void ntp_write_header(uint8_t *buf, const struct ntp_header *hdr);
 const char *ntp_parse_result_name(enum ntp_parse_result res);
 
