@@ -18,42 +18,21 @@
 #include "netns.h"
 #include "ratelimit.h"
 
-/*
- * IPv4 sources are keyed with the top bit set: as IPv6 prefixes those would
- * be 8000::/1 (unassigned), so the two families never share a key.
- */
 static u64 source_key(const struct sk_buff *skb)
 {
 	if (ip_hdr(skb)->version == 4)
-		return BIT_ULL(63) | be32_to_cpu(ip_hdr(skb)->saddr);
-	return (u64)ntohl(ipv6_hdr(skb)->saddr.s6_addr32[0]) << 32 |
-	       ntohl(ipv6_hdr(skb)->saddr.s6_addr32[1]);
-}
-
-static struct ntpsec_rl_entry *find_or_replace(struct ntpsec_rl_entry *set,
-					       u64 key, u64 now)
-{
-	struct ntpsec_rl_entry *oldest = set;
-	unsigned int i;
-
-	for (i = 0; i < NTPSEC_RL_WAYS; i++) {
-		if (set[i].key == key)
-			return &set[i];
-		if (set[i].last_ns < oldest->last_ns)
-			oldest = &set[i];
-	}
-	*oldest = (struct ntpsec_rl_entry){ .key = key, .tat_ns = now };
-	return oldest;
+		return ntp_rl_key_v4((const u8 *)&ip_hdr(skb)->saddr);
+	return ntp_rl_key_v6(ipv6_hdr(skb)->saddr.s6_addr);
 }
 
 enum ntpsec_rl_verdict ntpsec_ratelimit_check(struct ntpsec_net *nn,
 					      const struct sk_buff *skb)
 {
 	struct ntpsec_ratelimit *rl = rcu_dereference(nn->ratelimit);
-	enum ntpsec_rl_verdict verdict = NTPSEC_RL_PASS;
-	struct ntpsec_rl_entry *e;
-	u64 key, now, tat;
+	struct ntp_rl_entry *e;
 	unsigned int set;
+	bool admit;
+	u64 key, now;
 
 	if (!rl)
 		return NTPSEC_RL_PASS;
@@ -62,20 +41,12 @@ enum ntpsec_rl_verdict ntpsec_ratelimit_check(struct ntpsec_net *nn,
 	set = siphash_1u64(key, &rl->hash_key) & rl->set_mask;
 
 	spin_lock(&rl->locks[set % NTPSEC_RL_LOCKS]);
-	e = find_or_replace(&rl->table[set * NTPSEC_RL_WAYS], key, now);
-	e->last_ns = now;
-	e->requests++;
-	tat = max(e->tat_ns, now);
-	if (tat - now > rl->tolerance_ns) {
-		e->limited++;
-		verdict = NTPSEC_RL_DROP;
-	} else {
-		e->tat_ns = tat + rl->interval_ns;
-	}
+	e = ntp_rl_lookup(&rl->table[set * NTP_RL_WAYS], key, now);
+	admit = ntp_rl_admit(e, now, rl->interval_ns, rl->tolerance_ns);
 	spin_unlock(&rl->locks[set % NTPSEC_RL_LOCKS]);
 
-	if (verdict == NTPSEC_RL_PASS)
-		return verdict;
+	if (admit)
+		return NTPSEC_RL_PASS;
 	if (rl->cfg.leak && !(get_random_u32() & (BIT(rl->cfg.leak) - 1)))
 		return NTPSEC_RL_LEAK;
 	return rl->cfg.flags & NTPSEC_RL_F_KOD ? NTPSEC_RL_KOD : NTPSEC_RL_DROP;
@@ -116,7 +87,7 @@ int ntpsec_ratelimit_set(struct ntpsec_net *nn,
 				  NSEC_PER_SEC << cfg->interval :
 				  NSEC_PER_SEC >> -cfg->interval;
 		rl->tolerance_ns = (u64)(cfg->burst - 1) * rl->interval_ns;
-		rl->set_mask = cfg->table_size / NTPSEC_RL_WAYS - 1;
+		rl->set_mask = cfg->table_size / NTP_RL_WAYS - 1;
 		get_random_bytes(&rl->hash_key, sizeof(rl->hash_key));
 		for (i = 0; i < NTPSEC_RL_LOCKS; i++)
 			spin_lock_init(&rl->locks[i]);

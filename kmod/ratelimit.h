@@ -6,6 +6,8 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 
+#include "../user/wire/ntp_ratelimit.h"
+
 /* Configuration as NTPSEC_CMD_SET_RATELIMIT carries it. */
 struct ntpsec_rl_config {
 	u32 flags;		/* NTPSEC_RL_F_* */
@@ -15,16 +17,6 @@ struct ntpsec_rl_config {
 	u32 table_size;
 };
 
-/* One source: an IPv4 address or an IPv6 /64. */
-struct ntpsec_rl_entry {
-	u64 key;		/* 0: free */
-	u64 tat_ns;		/* GCRA's theoretical arrival time */
-	u64 last_ns;		/* for replacement: least recently seen goes */
-	u32 requests;
-	u32 limited;
-};
-
-#define NTPSEC_RL_WAYS 4	/* entries per set */
 #define NTPSEC_RL_LOCKS 256	/* sets share these locks, striped */
 
 struct ntpsec_ratelimit {
@@ -34,7 +26,7 @@ struct ntpsec_ratelimit {
 	unsigned int set_mask;
 	siphash_key_t hash_key;
 	spinlock_t locks[NTPSEC_RL_LOCKS];
-	struct ntpsec_rl_entry *table;
+	struct ntp_rl_entry *table;
 	struct rcu_head rcu;
 };
 

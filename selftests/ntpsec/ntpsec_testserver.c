@@ -32,7 +32,7 @@
 #include <sys/socket.h>
 
 #include "../../user/wire/ntp_wire.h"
-#include "genl.h"
+#include "module.h"
 #include "phc.h"
 
 #define MAX_SOCKETS 8
@@ -86,47 +86,23 @@ static int parse_addr(const char *arg, struct sockaddr_storage *ss,
 	return -1;
 }
 
-static int put_fd(struct nl_msg *msg, void *arg)
+/* Stratum 2, refid 127.127.1.0, reference time now. */
+static int push_state(void)
 {
-	return nla_put_u32(msg, NTPSEC_A_SOCKET_FD, (uint32_t)*(int *)arg);
-}
-
-static int put_state(struct nl_msg *msg, void *arg)
-{
+	struct ntp_server_state st = {
+		.leap = NTP_LEAP_NONE, .stratum = 2, .precision = -23,
+		.root_delay = 0x42, .root_dispersion = 0x84,
+		.refid = 0x7f7f0100,
+	};
 	struct timespec now;
 
-	(void)arg;
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (nla_put_u8(msg, NTPSEC_A_STATE_LEAP, NTP_LEAP_NONE) ||
-	    nla_put_u8(msg, NTPSEC_A_STATE_STRATUM, 2) ||
-	    nla_put_s8(msg, NTPSEC_A_STATE_PRECISION, -23) ||
-	    nla_put_u32(msg, NTPSEC_A_STATE_ROOT_DELAY, 0x00000042) ||
-	    nla_put_u32(msg, NTPSEC_A_STATE_ROOT_DISPERSION, 0x00000084) ||
-	    nla_put_u32(msg, NTPSEC_A_STATE_REFID, 0x7f7f0100) ||
-	    nla_put_u64(msg, NTPSEC_A_STATE_REFTIME,
-			ntp_ts_from_unix(now.tv_sec, (uint32_t)now.tv_nsec)))
-		return -NLE_NOMEM;
-	return 0;
-}
-
-static int put_phc_map(struct nl_msg *msg, void *arg)
-{
-	const struct phc_map *m = arg;
-
-	if (nla_put_u32(msg, NTPSEC_A_PHC_IFINDEX, (uint32_t)m->ifindex) ||
-	    nla_put_s64(msg, NTPSEC_A_PHC_TIME_NS, m->phc_ns) ||
-	    nla_put_s64(msg, NTPSEC_A_PHC_UTC_NS, m->utc_ns) ||
-	    nla_put_s64(msg, NTPSEC_A_PHC_FREQ, m->freq))
-		return -NLE_NOMEM;
-	return 0;
+	st.reftime = ntp_ts_from_unix(now.tv_sec, (uint32_t)now.tv_nsec);
+	return module_set_state(&st);
 }
 
 static int push_phc_map(const char *ifname, const char *mapfile)
 {
-	struct genl_request req = {
-		.cmd = NTPSEC_CMD_SET_PHC_MAP,
-		.build = put_phc_map,
-	};
 	struct phc_sample a, b;
 	struct phc_map map;
 	int fd, ret, ifindex = (int)if_nametoindex(ifname);
@@ -151,8 +127,7 @@ static int push_phc_map(const char *ifname, const char *mapfile)
 	}
 	close(fd);
 	phc_fit(ifindex, &a, &b, &map);
-	req.arg = &map;
-	if (genl_transact(&req) != GENL_OK)
+	if (module_set_phc_map(&map))
 		return -1;
 	f = fopen(mapfile, "w");
 	if (!f)
@@ -165,10 +140,6 @@ static int push_phc_map(const char *ifname, const char *mapfile)
 static int open_attached(const char *arg)
 {
 	struct sockaddr_storage ss;
-	struct genl_request req = {
-		.cmd = NTPSEC_CMD_ATTACH_SOCKET,
-		.build = put_fd,
-	};
 	socklen_t len;
 	int fd, one = 1;
 
@@ -184,10 +155,7 @@ static int open_attached(const char *arg)
 		fprintf(stderr, "ntpsec_testserver: %s: %s\n", arg, strerror(errno));
 		return -1;
 	}
-	req.arg = &fd;
-	if (genl_transact(&req) != GENL_OK)
-		return -1;
-	return fd;
+	return module_attach(fd) ? -1 : fd;
 }
 
 int main(int argc, char **argv)
@@ -233,15 +201,8 @@ int main(int argc, char **argv)
 			return 1;
 		pfd[n++].events = POLLIN;
 	}
-	if (set_state) {
-		struct genl_request req = {
-			.cmd = NTPSEC_CMD_SET_STATE,
-			.build = put_state,
-		};
-
-		if (genl_transact(&req) != GENL_OK)
-			return 1;
-	}
+	if (set_state && push_state())
+		return 1;
 	if (phc_if && (!mapfile || push_phc_map(phc_if, mapfile)))
 		return 1;
 	signal(SIGTERM, on_signal);

@@ -117,7 +117,7 @@ static int report_kernel_error(const struct transact_state *st)
 }
 
 /* Resolves the family; on failure says why and returns an exit code. */
-static int resolve_family(struct nl_sock *sk, int *family_id)
+static int resolve_family(struct nl_sock *sk, int *family_id, bool quiet)
 {
 	struct nl_cache *cache = NULL;
 	struct genl_family *family;
@@ -133,7 +133,8 @@ static int resolve_family(struct nl_sock *sk, int *family_id)
 	family = genl_ctrl_search_by_name(cache, NTPSEC_GENL_NAME);
 	if (!family) {
 		nl_cache_free(cache);
-		genl_err("the ntpsec kernel module is not loaded (try: modprobe ntpsec)\n");
+		if (!quiet)
+			genl_err("the ntpsec kernel module is not loaded (try: modprobe ntpsec)\n");
 		return GENL_NO_MODULE;
 	}
 	*family_id = genl_family_get_id(family);
@@ -197,7 +198,7 @@ int genl_transact(const struct genl_request *req)
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
 		   sizeof(one));
 
-	ret = resolve_family(sk, &family_id);
+	ret = resolve_family(sk, &family_id, req->quiet);
 	if (ret != GENL_OK)
 		goto out;
 

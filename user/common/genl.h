@@ -6,6 +6,7 @@
 #ifndef NTPSEC_GENL_H
 #define NTPSEC_GENL_H
 
+#include <stdbool.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
 #include <linux/ntpsec.h>
@@ -33,6 +34,7 @@ struct genl_request {
 	genl_build_fn build;
 	genl_parse_fn parse;		/* may be NULL for commands without reply */
 	void *arg;
+	bool quiet;			/* say nothing if the module is absent */
 };
 
 /*

@@ -10,13 +10,9 @@
 #include <string.h>
 
 #include "genl.h"
+#include "module.h"
 #include "ntpsecctl.h"
 #include "prefix.h"
-
-struct acl_arg {
-	struct prefix prefix;
-	uint8_t action;
-};
 
 static int parse_action(const char *s, uint8_t *action)
 {
@@ -32,34 +28,6 @@ static int parse_action(const char *s, uint8_t *action)
 static const char *action_name(uint8_t action)
 {
 	return action == NTPSEC_ACL_DENY ? "deny" : "allow";
-}
-
-static int put_rule(struct nl_msg *msg, void *arg)
-{
-	const struct acl_arg *a = arg;
-
-	if (nla_put(msg, NTPSEC_A_ACL_ADDR, (int)prefix_addr_len(&a->prefix),
-		    a->prefix.addr) ||
-	    nla_put_u8(msg, NTPSEC_A_ACL_PREFIX_LEN, a->prefix.len))
-		return -NLE_NOMEM;
-	return 0;
-}
-
-static int put_rule_action(struct nl_msg *msg, void *arg)
-{
-	const struct acl_arg *a = arg;
-
-	if (put_rule(msg, arg) ||
-	    nla_put_u8(msg, NTPSEC_A_ACL_ACTION, a->action))
-		return -NLE_NOMEM;
-	return 0;
-}
-
-static int put_action(struct nl_msg *msg, void *arg)
-{
-	const struct acl_arg *a = arg;
-
-	return nla_put_u8(msg, NTPSEC_A_ACL_ACTION, a->action) ? -NLE_NOMEM : 0;
 }
 
 static bool json_output;
@@ -110,51 +78,42 @@ static int print_acl(struct nlattr **attrs, void *arg)
 	return CTL_EXIT_OK;
 }
 
-static int parse_prefix_arg(const char *s, struct acl_arg *a)
+static int parse_prefix_arg(const char *s, struct prefix *p)
 {
 	char err[128];
 
-	if (prefix_parse(s, &a->prefix, err, sizeof(err)))
+	if (prefix_parse(s, p, err, sizeof(err)))
 		return ctl_usage_error("%s", err);
 	return CTL_EXIT_OK;
 }
 
 int ctl_cmd_acl(const struct ctl_options *opts, int argc, char **argv)
 {
-	struct genl_request req = { 0 };
-	struct acl_arg a = { 0 };
+	struct genl_request req = { .cmd = NTPSEC_CMD_GET_ACL, .parse = print_acl };
 	const char *sub = argc > 1 ? argv[1] : "list";
+	struct prefix p;
+	uint8_t action = NTPSEC_ACL_ALLOW;
 	int ret;
 
-	req.arg = &a;
 	if (!strcmp(sub, "list") && argc <= 2) {
 		json_output = opts->json;
-		req.cmd = NTPSEC_CMD_GET_ACL;
-		req.parse = print_acl;
-	} else if (!strcmp(sub, "add") && argc == 4) {
-		ret = parse_prefix_arg(argv[2], &a);
-		if (!ret)
-			ret = parse_action(argv[3], &a.action);
-		if (ret)
-			return ret;
-		req.cmd = NTPSEC_CMD_ACL_ADD;
-		req.build = put_rule_action;
-	} else if (!strcmp(sub, "del") && argc == 3) {
-		ret = parse_prefix_arg(argv[2], &a);
-		if (ret)
-			return ret;
-		req.cmd = NTPSEC_CMD_ACL_DEL;
-		req.build = put_rule;
-	} else if (!strcmp(sub, "flush") && argc == 2) {
-		req.cmd = NTPSEC_CMD_ACL_FLUSH;
-	} else if (!strcmp(sub, "default") && argc == 3) {
-		ret = parse_action(argv[2], &a.action);
-		if (ret)
-			return ret;
-		req.cmd = NTPSEC_CMD_ACL_DEFAULT;
-		req.build = put_action;
-	} else {
-		return ctl_usage_error("acl [list] | add PREFIX allow|deny | del PREFIX | flush | default allow|deny");
+		return genl_transact(&req);
 	}
-	return genl_transact(&req);
+	if (!strcmp(sub, "add") && argc == 4) {
+		ret = parse_prefix_arg(argv[2], &p);
+		if (!ret)
+			ret = parse_action(argv[3], &action);
+		return ret ? ret : module_acl_add(&p, action);
+	}
+	if (!strcmp(sub, "del") && argc == 3) {
+		ret = parse_prefix_arg(argv[2], &p);
+		return ret ? ret : module_acl_del(&p);
+	}
+	if (!strcmp(sub, "flush") && argc == 2)
+		return module_acl_flush();
+	if (!strcmp(sub, "default") && argc == 3) {
+		ret = parse_action(argv[2], &action);
+		return ret ? ret : module_acl_default(action);
+	}
+	return ctl_usage_error("acl [list] | add PREFIX allow|deny | del PREFIX | flush | default allow|deny");
 }

@@ -17,6 +17,7 @@
 
 #include "genl.h"
 #include "keyfile.h"
+#include "module.h"
 #include "ntpsecctl.h"
 
 static bool json_output;
@@ -36,22 +37,6 @@ static int print_key(struct nlattr **attrs, void *arg)
 		       keyfile_type_name(nla_get_u8(attrs[NTPSEC_A_KEY_TYPE])));
 	listed++;
 	return CTL_EXIT_OK;
-}
-
-static int put_id(struct nl_msg *msg, void *arg)
-{
-	return nla_put_u32(msg, NTPSEC_A_KEY_ID, *(uint32_t *)arg) ? -NLE_NOMEM : 0;
-}
-
-static int put_key(struct nl_msg *msg, void *arg)
-{
-	const struct ntp_key *k = arg;
-
-	if (nla_put_u32(msg, NTPSEC_A_KEY_ID, k->id) ||
-	    nla_put_u8(msg, NTPSEC_A_KEY_TYPE, k->type) ||
-	    nla_put(msg, NTPSEC_A_KEY_SECRET, k->len, k->secret))
-		return -NLE_NOMEM;
-	return 0;
 }
 
 static int list_keys(bool json)
@@ -77,7 +62,6 @@ static int list_keys(bool json)
 static int load_keys(const char *path)
 {
 	static struct ntp_key keys[MAX_FILE_KEYS];
-	struct genl_request req = { .cmd = NTPSEC_CMD_SET_KEY, .build = put_key };
 	char line[512], err[160];
 	int n = 0, lineno = 0, i, ret;
 	struct stat st;
@@ -103,8 +87,7 @@ static int load_keys(const char *path)
 	}
 	fclose(f);
 	for (i = 0; i < n; i++) {
-		req.arg = &keys[i];
-		ret = genl_transact(&req);
+		ret = module_set_key(&keys[i]);
 		if (ret)
 			return ret;
 	}
@@ -116,8 +99,7 @@ static int load_keys(const char *path)
 int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "list";
-	struct genl_request req = { .cmd = NTPSEC_CMD_DEL_KEY, .build = put_id };
-	uint32_t id;
+	unsigned long id;
 	char *end;
 
 	if (!strcmp(sub, "list") && argc <= 2)
@@ -125,11 +107,10 @@ int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv)
 	if (!strcmp(sub, "load") && argc == 3)
 		return load_keys(argv[2]);
 	if (!strcmp(sub, "del") && argc == 3) {
-		id = (uint32_t)strtoul(argv[2], &end, 10);
+		id = strtoul(argv[2], &end, 10);
 		if (*end || !id || id > 65535)
 			return ctl_usage_error("key id '%s' is not 1 to 65535", argv[2]);
-		req.arg = &id;
-		return genl_transact(&req);
+		return module_del_key((uint32_t)id);
 	}
 	return ctl_usage_error("keys [list] | load FILE | del ID");
 }

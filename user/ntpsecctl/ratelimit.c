@@ -15,19 +15,12 @@
 #include <string.h>
 
 #include "genl.h"
+#include "module.h"
 #include "ntpsecctl.h"
-
-struct rl_config {
-	uint32_t flags;
-	int8_t interval;
-	uint32_t burst;
-	uint8_t leak;
-	uint32_t table_size;
-};
 
 static int parse_rl(struct nlattr **attrs, void *arg)
 {
-	struct rl_config *c = arg;
+	struct module_ratelimit *c = arg;
 
 	if (!attrs[NTPSEC_A_RL_FLAGS] || !attrs[NTPSEC_A_RL_INTERVAL] ||
 	    !attrs[NTPSEC_A_RL_BURST] || !attrs[NTPSEC_A_RL_LEAK] ||
@@ -43,20 +36,7 @@ static int parse_rl(struct nlattr **attrs, void *arg)
 	return CTL_EXIT_OK;
 }
 
-static int put_rl(struct nl_msg *msg, void *arg)
-{
-	const struct rl_config *c = arg;
-
-	if (nla_put_u32(msg, NTPSEC_A_RL_FLAGS, c->flags) ||
-	    nla_put_s8(msg, NTPSEC_A_RL_INTERVAL, c->interval) ||
-	    nla_put_u32(msg, NTPSEC_A_RL_BURST, c->burst) ||
-	    nla_put_u8(msg, NTPSEC_A_RL_LEAK, c->leak) ||
-	    nla_put_u32(msg, NTPSEC_A_RL_TABLE_SIZE, c->table_size))
-		return -NLE_NOMEM;
-	return 0;
-}
-
-static int read_rl(struct rl_config *c)
+static int read_rl(struct module_ratelimit *c)
 {
 	struct genl_request req = {
 		.cmd = NTPSEC_CMD_GET_RATELIMIT,
@@ -67,18 +47,7 @@ static int read_rl(struct rl_config *c)
 	return genl_transact(&req);
 }
 
-static int write_rl(struct rl_config *c)
-{
-	struct genl_request req = {
-		.cmd = NTPSEC_CMD_SET_RATELIMIT,
-		.build = put_rl,
-		.arg = c,
-	};
-
-	return genl_transact(&req);
-}
-
-static void print_rl(const struct rl_config *c, bool json)
+static void print_rl(const struct module_ratelimit *c, bool json)
 {
 	bool on = c->flags & NTPSEC_RL_F_ENABLED;
 	bool kod = c->flags & NTPSEC_RL_F_KOD;
@@ -113,7 +82,7 @@ static int number(const char *name, const char *s, long min, long max,
 	return CTL_EXIT_OK;
 }
 
-static int apply_setting(struct rl_config *c, const char *key, const char *val)
+static int apply_setting(struct module_ratelimit *c, const char *key, const char *val)
 {
 	long v;
 	int ret;
@@ -148,7 +117,7 @@ static int apply_setting(struct rl_config *c, const char *key, const char *val)
 int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "show";
-	struct rl_config c;
+	struct module_ratelimit c;
 	int i, ret;
 
 	ret = read_rl(&c);
@@ -160,7 +129,7 @@ int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv)
 	}
 	if (!strcmp(sub, "off") && argc == 2) {
 		c.flags &= ~NTPSEC_RL_F_ENABLED;
-		return write_rl(&c);
+		return module_set_ratelimit(&c);
 	}
 	if (strcmp(sub, "set") || argc % 2)
 		return ctl_usage_error("ratelimit [show] | off | set [interval N] [burst N] [leak N] [table N] [kod on|off]");
@@ -170,5 +139,5 @@ int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv)
 			return ret;
 	}
 	c.flags |= NTPSEC_RL_F_ENABLED;
-	return write_rl(&c);
+	return module_set_ratelimit(&c);
 }
