@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -703,7 +702,10 @@ static int lg_search(struct lg_ctx *ctx, struct lg_search *s)
 			s->limit = LG_LIMIT_LOSS;
 			break;
 		}
-		rate = hi ? (lo + hi) / 2 : fmin(rate * 2, cfg->rate_max);
+		if (hi)
+			rate = (lo + hi) / 2;
+		else
+			rate = rate * 2 < cfg->rate_max ? rate * 2 : cfg->rate_max;
 		usleep(200000);
 	}
 	s->max_rate = lo;

@@ -124,3 +124,49 @@ probe() {
 jget() {
 	python3 -c 'import json,sys; v=json.loads(sys.argv[1])[sys.argv[2]]; print("" if v is None else v)' "$1" "$2"
 }
+
+# Upstream servers for the daemon: namespace ntpu joined to ntps by a
+# second veth pair; chronyd instances there serve the VM's own clock (-x:
+# they never touch it), one per address UPSTREAM_BASE.2, .3, ...
+UPSTREAM_NET=198.51.100
+setup_upstreams() {	# COUNT
+	local i
+	ip netns add ntpu || return 1
+	ip link add veth2 netns ntps type veth peer name veth3 netns ntpu || return 1
+	ip -n ntps addr add $UPSTREAM_NET.1/24 dev veth2
+	ip -n ntps link set veth2 up
+	ip -n ntpu link set lo up
+	ip -n ntpu link set veth3 up
+	for i in $(seq 2 $(($1 + 1))); do
+		ip -n ntpu addr add $UPSTREAM_NET.$i/24 dev veth3
+		cat >/tmp/chrony-up$i.conf <<CONF
+bindaddress $UPSTREAM_NET.$i
+port 123
+cmdport 0
+allow
+local stratum 1
+pidfile /tmp/chrony-up$i.pid
+CONF
+		ip netns exec ntpu chronyd -x -f /tmp/chrony-up$i.conf || return 1
+	done
+}
+
+cleanup_upstreams() {
+	local f
+	for f in /tmp/chrony-up*.pid; do
+		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	rm -f /tmp/chrony-up*.pid /tmp/chrony-up*.conf
+	ip netns del ntpu 2>/dev/null
+	true
+}
+
+# wait_for SECONDS CMD... - until CMD succeeds, polling once a second.
+wait_for() {
+	local i
+	for i in $(seq "$1"); do
+		"${@:2}" && return 0
+		sleep 1
+	done
+	return 1
+}

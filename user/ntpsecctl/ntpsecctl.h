@@ -43,6 +43,8 @@ int ctl_read_status(struct module_status *st);
 int ctl_cmd_acl(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv);
+int ctl_cmd_sources(const struct ctl_options *opts, int argc, char **argv);
+int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_stats(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_status(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_version(const struct ctl_options *opts, int argc, char **argv);

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The control socket: a Unix stream socket where ntpsecctl asks "sources"
+ * or "tracking" and gets one JSON object back.  Read-only; the socket's
+ * file mode (0660, the daemon's group) says who may ask.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+int control_open(struct daemon *d, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	d->ctl_fd = -1;
+	d->ctl_path = path;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_msg(LOG_ERR, "control socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 8) ||
+	    chmod(path, 0660)) {
+		log_msg(LOG_ERR, "control socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	d->ctl_fd = fd;
+	return 0;
+}
+
+void control_close(struct daemon *d)
+{
+	if (d->ctl_fd < 0)
+		return;
+	close(d->ctl_fd);
+	unlink(d->ctl_path);
+	d->ctl_fd = -1;
+}
+
+static void sources(const struct daemon *d, FILE *out)
+{
+	int i;
+
+	fprintf(out, "{\"sources\":[");
+	for (i = 0; i < d->npeers; i++) {
+		const struct peer *p = &d->peers[i];
+
+		fprintf(out, "%s{\"address\":\"%s\",\"host\":\"%s\",\"state\":\"%s\","
+			"\"tally\":\"%c\",\"stratum\":%d,\"poll\":%d,\"reach\":%u,"
+			"\"offset\":%.9f,\"delay\":%.9f,\"jitter\":%.9f,"
+			"\"sent\":%llu,\"received\":%llu,\"bogus\":%llu,\"kod\":%llu}",
+			i ? "," : "", p->name, p->cfg.host,
+			select_state_name(p->state), select_state_tally(p->state),
+			p->stratum, p->poll, p->reach,
+			p->have_stats ? p->stats.offset : 0.0,
+			p->have_stats ? p->stats.delay : 0.0,
+			p->have_stats ? p->stats.jitter : 0.0,
+			(unsigned long long)p->sent, (unsigned long long)p->received,
+			(unsigned long long)p->bogus, (unsigned long long)p->kod);
+	}
+	fprintf(out, "]}\n");
+}
+
+static void tracking(const struct daemon *d, FILE *out)
+{
+	fprintf(out, "{\"synchronized\":%s,\"stratum\":%d,\"leap\":%d,"
+		"\"system_peer\":\"%s\",\"offset\":%.9f,\"jitter\":%.9f,"
+		"\"frequency_ppm\":%.3f,\"root_delay\":%.6f,\"root_dispersion\":%.6f,"
+		"\"kernel_fast_path\":%s}\n",
+		d->synced ? "true" : "false", d->synced ? d->sys.stratum : 16,
+		d->synced ? d->sys.leap : 3,
+		d->syspeer >= 0 ? d->peers[d->syspeer].name : "",
+		d->sys_offset, d->sys_jitter, d->clk.freq_ppm,
+		d->sys.root_delay / 65536.0, d->sys.root_dispersion / 65536.0,
+		d->kernel ? "true" : "false");
+}
+
+void control_serve(struct daemon *d)
+{
+	char req[64] = "";
+	ssize_t n;
+	FILE *out;
+	int fd;
+
+	fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* One short request line; a client that sends nothing gets nothing. */
+	struct timeval tv = { .tv_sec = 1 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	n = recv(fd, req, sizeof(req) - 1, 0);
+	out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		return;
+	}
+	if (n > 0) {
+		req[n] = 0;
+		req[strcspn(req, "\r\n")] = 0;
+		if (!strcmp(req, "sources"))
+			sources(d, out);
+		else if (!strcmp(req, "tracking"))
+			tracking(d, out);
+		else
+			fprintf(out, "{\"error\":\"unknown request\"}\n");
+	}
+	fclose(out);
+}

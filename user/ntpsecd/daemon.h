@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef NTPSECD_DAEMON_H
+#define NTPSECD_DAEMON_H
+
+#include <stdbool.h>
+
+#include "access.h"
+#include "auth.h"
+#include "clock.h"
+#include "ntpconf.h"
+#include "peer.h"
+#include "server.h"
+
+#define DAEMON_MAX_PEERS CONFIG_MAX_SERVERS
+
+/* Everything the daemon holds; one instance, owned by main(). */
+struct daemon {
+	const char *config_path;
+	struct config cfg;
+	struct keyring keys;
+	struct access acl;
+	struct server srv;
+	bool kernel;			/* the module serves our sockets */
+
+	int npeers;
+	struct peer peers[DAEMON_MAX_PEERS];
+	struct filter_params fp;
+	struct select_params sp;
+
+	bool discipline;		/* "disable ntp" turns it off */
+	bool allow_big_step;		/* -g */
+	bool once;			/* -q: set the clock and exit */
+	bool synced;
+	bool panic;			/* beyond the panic threshold: exit */
+	struct clock_state clk;
+	struct ntp_server_state sys;	/* what we tell our clients */
+	double sys_offset, sys_jitter;
+	int syspeer;			/* index, or -1 */
+	enum select_outcome outcome;
+
+	int ctl_fd;			/* control socket, or -1 */
+	const char *ctl_path;
+};
+
+/* system.c: selection, the system variables, the discipline. */
+void system_select(struct daemon *d, double now);
+/* The module and the fallback server get the current state and limits. */
+int system_push_state(struct daemon *d);
+int system_apply_limits(struct daemon *d);
+
+/* control.c: the Unix socket ntpsecctl sources/tracking read. */
+int control_open(struct daemon *d, const char *path);
+void control_serve(struct daemon *d);
+void control_close(struct daemon *d);
+
+#endif

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ntpsecd - the NTPsec daemon: upstream associations, selection and clock
+ * discipline, the port-123 sockets it hands to the ntpsec module (or serves
+ * itself without it), and the control socket.  Command line compatible with
+ * NTPsec's ntpd where they overlap.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <math.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "module.h"
+#include "phc.h"
+
+#define DEFAULT_CONFIG "/etc/ntpsec/ntp.conf"
+#define DEFAULT_CONTROL "/run/ntpsecd.sock"
+#define ONCE_TIMEOUT 60.0	/* -q gives up after this long */
+#define DRIFT_WRITE_INTERVAL 3600.0
+
+static volatile sig_atomic_t got_quit, got_reload;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_reload = 1;
+	else
+		got_quit = 1;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ntpsecd [-c FILE] [-n] [-d] [-g] [-q] [-u USER[:GROUP]]\n"
+		"               [-p PIDFILE] [-l LOGFILE] [-s SOCKET] [-t]\n"
+		"  -c FILE   configuration (default %s)\n"
+		"  -n        stay in the foreground\n"
+		"  -d        debug messages (implies -n)\n"
+		"  -g        allow the first adjustment to exceed the panic threshold\n"
+		"  -q        set the clock once and exit (as ntpd -q)\n"
+		"  -u USER   run as USER (and GROUP) after start-up\n"
+		"  -p FILE   write the process id to FILE\n"
+		"  -l FILE   log to FILE\n"
+		"  -s SOCKET control socket (default %s)\n"
+		"  -t        check the configuration, print it, and exit\n",
+		DEFAULT_CONFIG, DEFAULT_CONTROL);
+}
+
+/* Mobilizes the associations of the configuration: pools give maxclock. */
+static void mobilize(struct daemon *d, double now)
+{
+	unsigned int i;
+
+	d->npeers = 0;
+	for (i = 0; i < d->cfg.n_servers; i++) {
+		const struct config_server *cs = &d->cfg.servers[i];
+		struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+		struct addrinfo *res, *ai;
+		char port[8];
+		int want, ret, got = 0;
+
+		if (cs->flags & CONFIG_SERVER_IPV4)
+			hints.ai_family = AF_INET;
+		if (cs->flags & CONFIG_SERVER_IPV6)
+			hints.ai_family = AF_INET6;
+		snprintf(port, sizeof(port), "%u", cs->port);
+		ret = getaddrinfo(cs->host, port, &hints, &res);
+		if (ret) {
+			log_msg(LOG_WARNING, "cannot resolve %s: %s", cs->host,
+				gai_strerror(ret));
+			continue;
+		}
+		want = cs->flags & CONFIG_SERVER_POOL ? d->cfg.tos.maxclock : 1;
+		for (ai = res; ai && got < want && d->npeers < DAEMON_MAX_PEERS;
+		     ai = ai->ai_next) {
+			peer_init(&d->peers[d->npeers++], cs,
+				  (struct sockaddr_storage *)ai->ai_addr,
+				  ai->ai_addrlen, now);
+			got++;
+		}
+		freeaddrinfo(res);
+	}
+	d->syspeer = -1;
+}
+
+static void apply_params(struct daemon *d)
+{
+	filter_params_init(&d->fp, ldexp(1.0, NTP_DEFAULT_PRECISION));
+	select_params_init(&d->sp);
+	d->sp.minsane = d->cfg.tos.minsane;
+	d->sp.minclock = d->cfg.tos.minclock;
+	d->sp.maxclock = d->cfg.tos.maxclock;
+	d->discipline = d->cfg.system & CONFIG_SYS_NTP;
+}
+
+static int load_keys(struct daemon *d, struct keyring *ring)
+{
+	char err[512];
+
+	memset(ring, 0, sizeof(*ring));
+	if (!d->cfg.keys[0])
+		return 0;
+	if (keyring_load(ring, d->cfg.keys, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int start_kernel(struct daemon *d)
+{
+	int i;
+
+	d->kernel = false;
+	if (d->cfg.kernel == CONFIG_KERNEL_OFF)
+		return 0;
+	if (!module_present()) {
+		if (d->cfg.kernel == CONFIG_KERNEL_ON) {
+			log_msg(LOG_ERR, "kernel on, but the ntpsec module is not loaded (modprobe ntpsec)");
+			return -1;
+		}
+		log_msg(LOG_INFO, "the ntpsec module is not loaded: serving from userspace");
+		return 0;
+	}
+	for (i = 0; i < 2; i++) {
+		if (d->srv.fd[i] >= 0 && module_attach(d->srv.fd[i])) {
+			log_msg(LOG_ERR, "the module refused our socket");
+			return d->cfg.kernel == CONFIG_KERNEL_ON ? -1 : 0;
+		}
+	}
+	d->kernel = true;
+	log_msg(LOG_INFO, "the ntpsec module serves our sockets (kernel fast path)");
+	return 0;
+}
+
+/* Only CAP_SYS_TIME, CAP_NET_BIND_SERVICE and CAP_NET_ADMIN survive. */
+static int drop_privileges(const char *spec)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	char user[64], *group;
+	struct passwd *pw;
+	struct group *gr;
+	gid_t gid;
+
+	snprintf(user, sizeof(user), "%s", spec);
+	group = strchr(user, ':');
+	if (group)
+		*group++ = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		log_msg(LOG_ERR, "-u: no user %s", user);
+		return -1;
+	}
+	gid = pw->pw_gid;
+	if (group) {
+		gr = getgrnam(group);
+		if (!gr) {
+			log_msg(LOG_ERR, "-u: no group %s", group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	data[0].effective = data[0].permitted = 1U << CAP_SYS_TIME |
+		1U << CAP_NET_BIND_SERVICE | 1U << CAP_NET_ADMIN;
+	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) || setgid(gid) ||
+	    setuid(pw->pw_uid) || syscall(SYS_capset, &hdr, data)) {
+		log_msg(LOG_ERR, "-u %s: %s", spec, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int reload(struct daemon *d, double now)
+{
+	static struct config next;
+	static struct keyring ring;
+	struct config old = d->cfg;
+	char err[512];
+
+	if (config_load(d->config_path, &next, err, sizeof(err))) {
+		log_msg(LOG_ERR, "reload refused, the old configuration stays: %s", err);
+		return -1;
+	}
+	d->cfg = next;
+	if (load_keys(d, &ring)) {
+		d->cfg = old;
+		log_msg(LOG_ERR, "reload refused, the old configuration stays");
+		return -1;
+	}
+	keyring_wipe(&d->keys);
+	d->keys = ring;
+	keyring_wipe(&ring);
+	apply_params(d);
+	if (system_apply_limits(d))
+		log_msg(LOG_WARNING, "reload: the module refused the new limits");
+	mobilize(d, now);
+	log_msg(LOG_NOTICE, "configuration reloaded from %s", d->config_path);
+	return 0;
+}
+
+/* PHC mappings for "hwtimestamp" interfaces, refitted every second. */
+struct hwts {
+	char ifname[IF_NAMESIZE];
+	int fd;
+	struct phc_sample last;
+	bool have_last;
+};
+
+static void hwts_start(struct daemon *d, struct hwts *h, int *n)
+{
+	unsigned int i;
+	int ret;
+
+	*n = 0;
+	for (i = 0; i < d->cfg.n_hwts; i++) {
+		struct hwts *x = &h[*n];
+
+		snprintf(x->ifname, sizeof(x->ifname), "%s", d->cfg.hwts[i]);
+		ret = phc_enable_rx_stamps(x->ifname);
+		x->fd = ret ? ret : phc_open(x->ifname);
+		if (x->fd < 0) {
+			log_msg(LOG_WARNING, "hwtimestamp %s: %s", x->ifname,
+				strerror(-x->fd));
+			continue;
+		}
+		x->have_last = false;
+		(*n)++;
+	}
+}
+
+static void hwts_refresh(struct daemon *d, struct hwts *h, int n)
+{
+	struct phc_sample s;
+	struct phc_map map;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (phc_sample(h[i].fd, &s))
+			continue;
+		if (h[i].have_last && d->kernel) {
+			phc_fit((int)if_nametoindex(h[i].ifname), &h[i].last, &s, &map);
+			module_set_phc_map(&map);
+		}
+		h[i].last = s;
+		h[i].have_last = true;
+	}
+}
+
+static int run(struct daemon *d)
+{
+	struct pollfd pfd[2 + DAEMON_MAX_PEERS + 1];
+	struct hwts hw[CONFIG_MAX_HWTS];
+	double now = mono_now(), start = now, next_hw = now, last_drift = now;
+	int nhw, i, n, timeout;
+
+	hwts_start(d, hw, &nhw);
+	while (!got_quit) {
+		double wake = now + 1.0;
+
+		if (got_reload) {
+			got_reload = 0;
+			reload(d, now);
+		}
+		for (i = 0; i < d->npeers; i++) {
+			peer_poll(&d->peers[i], &d->keys, now);
+			wake = fmin(wake, peer_deadline(&d->peers[i]));
+		}
+		n = 0;
+		for (i = 0; i < 2; i++)
+			if (d->srv.fd[i] >= 0)
+				pfd[n++] = (struct pollfd){ d->srv.fd[i], POLLIN, 0 };
+		for (i = 0; i < d->npeers; i++)
+			pfd[n++] = (struct pollfd){ d->peers[i].fd, POLLIN, 0 };
+		pfd[n++] = (struct pollfd){ d->ctl_fd, POLLIN, 0 };
+		timeout = (int)fmax(0, ceil((wake - now) * 1000));
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			return 1;
+		now = mono_now();
+
+		n = 0;
+		for (i = 0; i < 2; i++)
+			if (d->srv.fd[i] >= 0 && pfd[n++].revents & POLLIN)
+				server_receive(&d->srv, d->srv.fd[i]);
+		for (i = 0; i < d->npeers; i++, n++) {
+			struct peer *p = &d->peers[i];
+
+			if (!(pfd[n].revents & POLLIN) ||
+			    !peer_receive(p, &d->keys, &d->fp, now))
+				continue;
+			if (filter_update(&p->filter, &d->fp, now, &p->stats) ==
+			    FILTER_NEW) {
+				p->have_stats = true;
+				system_select(d, now);
+			}
+		}
+		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)
+			control_serve(d);
+
+		if (d->panic)
+			return 1;	/* clock_update said why */
+		if (d->once && d->synced)
+			return 0;
+		if (d->once && now - start > ONCE_TIMEOUT) {
+			log_msg(LOG_ERR, "-q: no usable server in %.0f s", ONCE_TIMEOUT);
+			return 1;
+		}
+		if (nhw && now >= next_hw) {
+			hwts_refresh(d, hw, nhw);
+			next_hw = now + 1.0;
+		}
+		if (d->discipline && d->synced && now - last_drift > DRIFT_WRITE_INTERVAL) {
+			clock_write_drift(&d->clk);
+			last_drift = now;
+		}
+	}
+	log_msg(LOG_NOTICE, "shutting down");
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%d\n", (int)getpid());
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d;
+	const char *pidfile = NULL, *logfile = NULL, *user = NULL;
+	const char *ctl = DEFAULT_CONTROL;
+	bool foreground = false, check = false;
+	struct clock_params cp;
+	char err[512];
+	int opt, debug = 0, ret;
+
+	d.config_path = DEFAULT_CONFIG;
+	while ((opt = getopt(argc, argv, "c:ndgqu:p:l:s:th")) != -1) {
+		switch (opt) {
+		case 'c': d.config_path = optarg; break;
+		case 'n': foreground = true; break;
+		case 'd': debug++; foreground = true; break;
+		case 'g': d.allow_big_step = true; break;
+		case 'q': d.once = true; foreground = true; break;
+		case 'u': user = optarg; break;
+		case 'p': pidfile = optarg; break;
+		case 'l': logfile = optarg; break;
+		case 's': ctl = optarg; break;
+		case 't': check = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (config_load(d.config_path, &d.cfg, err, sizeof(err))) {
+		fprintf(stderr, "ntpsecd: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		config_dump(&d.cfg, stdout);
+		fprintf(stderr, "ntpsecd: %s: configuration OK\n", d.config_path);
+		return 0;
+	}
+	log_open(foreground, logfile ? logfile : (d.cfg.logfile[0] ? d.cfg.logfile : NULL),
+		 debug);
+	log_msg(LOG_NOTICE, "ntpsecd %s starting", PACKAGE_VERSION);
+	apply_params(&d);
+	if (load_keys(&d, &d.keys))
+		return 1;
+	d.srv.acl = &d.acl;
+	d.srv.keys = &d.keys;
+	d.srv.fd[0] = d.srv.fd[1] = -1;
+	if (!d.once && server_open(&d.srv, CONFIG_NTP_PORT, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		return 1;
+	}
+	if (!d.once && (start_kernel(&d) || system_apply_limits(&d)))
+		return 1;
+	cp = (struct clock_params){
+		.step_threshold = d.cfg.tinker.step_ns / 1e9,
+		.panic_threshold = d.cfg.tinker.panic_ns / 1e9,
+		.allow_first_panic = d.allow_big_step,
+		.driftfile = d.cfg.driftfile[0] ? d.cfg.driftfile : NULL,
+	};
+	if (d.discipline)
+		clock_init(&d.clk, &cp);
+	else
+		d.clk.p = cp;
+	mobilize(&d, mono_now());
+	if (!d.once && control_open(&d, ctl))
+		return 1;
+	if (!foreground && daemon(0, 0)) {
+		log_msg(LOG_ERR, "cannot become a daemon: %s", strerror(errno));
+		return 1;
+	}
+	if (pidfile && write_pidfile(pidfile))
+		log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(errno));
+	if (user && drop_privileges(user))
+		return 1;
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	system_push_state(&d);
+
+	ret = run(&d);
+
+	if (d.discipline && d.synced)
+		clock_write_drift(&d.clk);
+	control_close(&d);
+	server_close(&d.srv);	/* closing the sockets detaches them */
+	keyring_wipe(&d.keys);
+	if (pidfile)
+		unlink(pidfile);
+	return ret;
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The system process (RFC 5905 section 11.2): run selection over the
+ * associations, derive the system variables, discipline the clock, and tell
+ * the module and the fallback server what to say.
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/evp.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "module.h"
+
+static uint32_t short_format(double s)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 65535.0)
+		return 0xffffffff;
+	return (uint32_t)lround(s * 65536.0);
+}
+
+/*
+ * The reference id of an upstream server: its IPv4 address, or the first
+ * four octets of the MD5 of its IPv6 address (RFC 5905 section 7.3).
+ */
+static uint32_t refid_of(const struct peer *p)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	const uint8_t *a6;
+
+	if (p->addr.ss_family == AF_INET)
+		return ntohl(((const struct sockaddr_in *)&p->addr)->sin_addr.s_addr);
+	a6 = ((const struct sockaddr_in6 *)&p->addr)->sin6_addr.s6_addr;
+	if (!EVP_Digest(a6, 16, md, &len, EVP_md5(), NULL) || len < 4)
+		return 0;
+	return ntp_get_be32(md);
+}
+
+static uint64_t ntp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ntp_ts_from_unix(ts.tv_sec, (uint32_t)ts.tv_nsec);
+}
+
+static void log_changes(struct daemon *d, const struct select_result *r)
+{
+	int i;
+
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = &d->peers[i];
+		enum select_state s = r->v[i].state;
+
+		if (s == p->state)
+			continue;
+		if (s == SELECT_FALSETICKER)
+			log_msg(LOG_WARNING, "falseticker %s excluded (offset %+.6f s)",
+				p->name, p->stats.offset);
+		else if (s == SELECT_SYSPEER)
+			log_msg(LOG_NOTICE, "system peer %s, stratum %d", p->name,
+				p->stratum);
+		p->state = s;
+	}
+}
+
+static void update_system(struct daemon *d, const struct select_result *r,
+			  double now)
+{
+	const struct peer *sp = &d->peers[r->syspeer];
+
+	d->syspeer = r->syspeer;
+	d->sys_offset = r->offset;
+	d->sys_jitter = r->jitter;
+	d->sys.leap = (uint8_t)sp->leap;
+	d->sys.stratum = (uint8_t)(sp->stratum + 1 > 15 ? 15 : sp->stratum + 1);
+	d->sys.refid = refid_of(sp);
+	d->sys.reftime = ntp_now();
+	d->sys.root_delay = short_format(sp->root_delay + sp->stats.delay);
+	d->sys.root_dispersion = short_format(sp->root_disp + sp->stats.disp +
+					      r->jitter + fabs(r->offset));
+	(void)now;
+}
+
+static void after_step(struct daemon *d, double now)
+{
+	int i;
+
+	/* The samples describe a clock that is gone (RFC 5905 clear()). */
+	for (i = 0; i < d->npeers; i++) {
+		filter_init(&d->peers[i].filter);
+		d->peers[i].have_stats = false;
+		d->peers[i].next_poll = now;
+	}
+}
+
+void system_select(struct daemon *d, double now)
+{
+	struct select_candidate c[DAEMON_MAX_PEERS];
+	struct select_result r;
+	enum clock_action act;
+	int i, n = d->npeers;
+
+	for (i = 0; i < n; i++) {
+		const struct peer *p = &d->peers[i];
+
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].offset = p->stats.offset;
+		c[i].delay = p->stats.delay;
+		c[i].disp = p->have_stats ? p->stats.disp : 16.0;
+		c[i].jitter = p->stats.jitter;
+		c[i].update = p->have_stats ? p->stats.update : now;
+		c[i].root_delay = p->root_delay;
+		c[i].root_disp = p->root_disp;
+		c[i].stratum = p->stratum;
+		c[i].unsync = p->leap == NTP_LEAP_UNSYNCHRONIZED;
+		c[i].reachable = p->reach && p->have_stats;
+		c[i].noselect = p->cfg.flags & CONFIG_SERVER_NOSELECT;
+		c[i].prefer = p->cfg.flags & CONFIG_SERVER_PREFER;
+		c[i].was_syspeer = i == d->syspeer;
+	}
+	if (select_run(c, n, &d->sp, now, &r) < 0) {
+		if (d->outcome != r.outcome)
+			log_msg(LOG_NOTICE, "no system peer: %s",
+				select_outcome_name(r.outcome));
+		d->outcome = r.outcome;
+		log_changes(d, &r);
+		d->syspeer = -1;
+		return;
+	}
+	d->outcome = r.outcome;
+	log_changes(d, &r);
+	update_system(d, &r, now);
+
+	if (!d->discipline) {
+		d->synced = true;
+		system_push_state(d);
+		return;
+	}
+	act = clock_update(&d->clk, r.offset, now);
+	switch (act) {
+	case CLOCK_STEPPED:
+		after_step(d, now);
+		break;
+	case CLOCK_PANIC:
+		d->panic = true;
+		d->synced = false;
+		return;
+	case CLOCK_ERROR:
+		log_msg(LOG_ERR, "cannot adjust the clock: %s", strerror(errno));
+		d->synced = false;
+		return;
+	case CLOCK_SLEWED:
+		break;
+	}
+	d->synced = true;
+	system_push_state(d);
+}
+
+int system_push_state(struct daemon *d)
+{
+	struct ntp_server_state st = d->sys;
+
+	if (!d->synced)
+		st.leap = NTP_LEAP_UNSYNCHRONIZED;
+	d->srv.state = st;
+	d->srv.have_state = true;
+	if (d->kernel && module_set_state(&st)) {
+		log_msg(LOG_WARNING, "the module refused the server state");
+		return -1;
+	}
+	return 0;
+}
+
+static void build_access(struct daemon *d)
+{
+	unsigned int i;
+
+	memset(&d->acl, 0, sizeof(d->acl));
+	for (i = 0; i < d->cfg.n_restricts && d->acl.n < ACCESS_MAX_RULES; i++) {
+		const struct config_restrict *r = &d->cfg.restricts[i];
+		unsigned int f = 0;
+
+		if (!r->prefix.family)		/* "restrict source" */
+			continue;
+		if (r->flags & CONFIG_RESTRICT_IGNORE)
+			f |= ACCESS_IGNORE;
+		if (r->flags & CONFIG_RESTRICT_NOQUERY)
+			f |= ACCESS_NOQUERY;
+		if (r->flags & CONFIG_RESTRICT_NOMODIFY)
+			f |= ACCESS_NOMODIFY;
+		if (r->flags & CONFIG_RESTRICT_NOSERVE)
+			f |= ACCESS_NOSERVE;
+		if (r->flags & CONFIG_RESTRICT_LIMITED)
+			f |= ACCESS_LIMITED;
+		if (r->flags & CONFIG_RESTRICT_KOD)
+			f |= ACCESS_KOD;
+		d->acl.rules[d->acl.n].prefix = r->prefix;
+		d->acl.rules[d->acl.n].flags = f;
+		d->acl.n++;
+	}
+}
+
+/* The module rate-limits everybody or nobody: "limited" anywhere turns it on. */
+static bool any_limited(const struct access *acl, bool *kod)
+{
+	bool limited = false;
+	unsigned int i;
+
+	*kod = false;
+	for (i = 0; i < acl->n; i++) {
+		if (acl->rules[i].flags & ACCESS_LIMITED)
+			limited = true;
+		if (acl->rules[i].flags & ACCESS_KOD)
+			*kod = true;
+	}
+	return limited;
+}
+
+int system_apply_limits(struct daemon *d)
+{
+	const typeof(d->cfg.ratelimit) *rl = &d->cfg.ratelimit;
+	struct module_ratelimit mrl;
+	bool kod = false, on;
+	unsigned int i;
+
+	build_access(d);
+	on = rl->enabled || any_limited(&d->acl, &kod);
+	kod = rl->kod || (on && kod);
+	if (server_set_ratelimit(&d->srv, on, rl->interval, rl->burst, rl->leak,
+				 rl->table, kod))
+		return -1;
+	if (!d->kernel)
+		return 0;
+
+	mrl = (struct module_ratelimit){
+		.flags = (on ? NTPSEC_RL_F_ENABLED : 0) | (kod ? NTPSEC_RL_F_KOD : 0),
+		.interval = rl->interval, .burst = rl->burst, .leak = rl->leak,
+		.table_size = rl->table,
+	};
+	if (module_set_ratelimit(&mrl) || module_acl_flush())
+		return -1;
+	for (i = 0; i < d->acl.n; i++)
+		if (module_acl_add(&d->acl.rules[i].prefix,
+				   access_denies_time(d->acl.rules[i].flags) ?
+				   NTPSEC_ACL_DENY : NTPSEC_ACL_ALLOW))
+			return -1;
+	for (i = 0; i < d->keys.n; i++)
+		if (module_set_key(&d->keys.keys[i]))
+			return -1;
+	return 0;
+}
