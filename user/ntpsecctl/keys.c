@@ -99,7 +99,6 @@ static int load_keys(const char *path)
 int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "list";
-	unsigned long id;
 	char *end;
 
 	if (!strcmp(sub, "list") && argc <= 2)
@@ -107,7 +106,8 @@ int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv)
 	if (!strcmp(sub, "load") && argc == 3)
 		return load_keys(argv[2]);
 	if (!strcmp(sub, "del") && argc == 3) {
-		id = strtoul(argv[2], &end, 10);
+		unsigned long id = strtoul(argv[2], &end, 10);
+
 		if (*end || !id || id > 65535)
 			return ctl_usage_error("key id '%s' is not 1 to 65535", argv[2]);
 		return module_del_key((uint32_t)id);

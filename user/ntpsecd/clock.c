@@ -133,8 +133,6 @@ static void forget_history(struct clock_state *cs)
 enum clock_action clock_update(struct clock_state *cs, double offset,
 			       double now)
 {
-	double slope;
-
 	if (cs->p.panic_threshold > 0 && fabs(offset) > cs->p.panic_threshold &&
 	    !(cs->p.allow_first_panic && !cs->stepped_once)) {
 		log_msg(LOG_ERR, "offset %.6f s is beyond the panic threshold %.0f s: set the clock by hand or start with -g",
@@ -154,7 +152,8 @@ enum clock_action clock_update(struct clock_state *cs, double offset,
 
 	record(cs, offset, now);
 	if (cs->n >= FREQ_FIT_MIN && cs->t[cs->n - 1] - cs->t[0] >= FREQ_FIT_SPAN) {
-		slope = fit_slope(cs);
+		double slope = fit_slope(cs);
+
 		/* Positive slope: we fall further behind, so run faster. */
 		cs->freq_ppm += slope * 1e6;
 		if (set_frequency(cs->freq_ppm))

@@ -137,8 +137,6 @@ static int load_keys(struct daemon *d, struct keyring *ring)
 
 static int start_kernel(struct daemon *d)
 {
-	int i;
-
 	d->kernel = false;
 	if (d->cfg.kernel == CONFIG_KERNEL_OFF)
 		return 0;
@@ -150,7 +148,7 @@ static int start_kernel(struct daemon *d)
 		log_msg(LOG_INFO, "the ntpsec module is not loaded: serving from userspace");
 		return 0;
 	}
-	for (i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++) {
 		if (d->srv.fd[i] >= 0 && module_attach(d->srv.fd[i])) {
 			log_msg(LOG_ERR, "the module refused our socket");
 			return d->cfg.kernel == CONFIG_KERNEL_ON ? -1 : 0;
@@ -238,11 +236,11 @@ struct hwts {
 static void hwts_start(struct daemon *d, struct hwts *h, int *n)
 {
 	unsigned int i;
-	int ret;
 
 	*n = 0;
 	for (i = 0; i < d->cfg.n_hwts; i++) {
 		struct hwts *x = &h[*n];
+		int ret;
 
 		snprintf(x->ifname, sizeof(x->ifname), "%s", d->cfg.hwts[i]);
 		ret = phc_enable_rx_stamps(x->ifname);
@@ -280,11 +278,12 @@ static int run(struct daemon *d)
 	struct pollfd pfd[2 + DAEMON_MAX_PEERS + 1];
 	struct hwts hw[CONFIG_MAX_HWTS];
 	double now = mono_now(), start = now, next_hw = now, last_drift = now;
-	int nhw, i, n, timeout;
+	int nhw, i;
 
 	hwts_start(d, hw, &nhw);
 	while (!got_quit) {
 		double wake = now + 1.0;
+		int n, timeout;
 
 		if (got_reload) {
 			got_reload = 0;

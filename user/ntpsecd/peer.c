@@ -230,7 +230,6 @@ bool peer_receive(struct peer *p, const struct keyring *keys,
 		  const struct filter_params *fp, double now)
 {
 	uint8_t buf[NTP_HEADER_LEN + NTP_MAC_MAX_LEN + 4];
-	const struct ntp_key *key;
 	struct filter_sample s;
 	struct ntp_packet pkt;
 	double t2, t3, t4;
@@ -248,7 +247,8 @@ bool peer_receive(struct peer *p, const struct keyring *keys,
 		return false;
 	}
 	if (p->cfg.key) {
-		key = keyring_find(keys, p->cfg.key);
+		const struct ntp_key *key = keyring_find(keys, p->cfg.key);
+
 		if (!key || pkt.key_id != key->id ||
 		    !auth_verify(key, buf, pkt.mac_offset, pkt.mac_len)) {
 			p->bogus++;

@@ -223,9 +223,9 @@ static void send_reply(struct server *srv, int fd, const struct request *req,
 		.msg_name = (void *)&req->from, .msg_namelen = req->fromlen,
 		.msg_iov = &iov, .msg_iovlen = 1,
 	};
-	struct cmsghdr *c;
-
 	if (req->have_dst) {
+		struct cmsghdr *c;
+
 		msg.msg_control = control;
 		msg.msg_controllen = sizeof(control);
 		c = CMSG_FIRSTHDR(&msg);
