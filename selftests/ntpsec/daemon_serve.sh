@@ -76,8 +76,9 @@ m = re.search(r"System clock wrong by (-?[0-9.]+) seconds", sys.argv[1])
 assert m and abs(float(m.group(1))) < 0.001, sys.argv[1]
 ' "$out"
 echo "# module: rx $(counter rx), answered $(counter answered), passed up $(counter passed_up)"
-ktap_check "the kernel answered them, nothing passed up" \
-	test "$(counter answered)" -ge 5 -a "$(counter passed_up)" -eq 0
+ktap_check "the kernel answered them all, nothing passed up" \
+	test "$(counter rx)" -ge 2 -a "$(counter answered)" -eq "$(counter rx)" \
+	     -a "$(counter passed_up)" -eq 0
 
 stop_daemon
 ktap_check "stopping the daemon detached its sockets" \
@@ -86,7 +87,7 @@ ktap_check "the drift file was written" test -s /tmp/ntpsecd.drift
 
 rmmod ntpsec
 start_daemon
-ktap_check "without the module it synchronizes too" wait_for 60 synced
+ktap_check "without the module it synchronizes too" wait_for 90 synced
 ktap_check "... and says it serves from userspace" \
 	bash -c 'ip netns exec ntps ntpsecctl --json tracking | grep -q "\"kernel_fast_path\":false"'
 out=$(ip netns exec ntpc ntpdig -j -t 3 $SERVER4 2>&1)

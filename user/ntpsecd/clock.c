@@ -22,9 +22,14 @@
 /* adjtimex's frequency: ppm with a 16-bit binary fraction. */
 #define FREQ_SCALE 65536.0
 #define MAX_FREQ_PPM 500.0
-/* Fit the frequency once this many seconds of offsets are in. */
-#define FREQ_FIT_SPAN 24.0
-#define FREQ_FIT_MIN 4
+/*
+ * Fit the frequency once this many seconds and samples of offsets are in,
+ * and only when the slope stands out of the noise by three standard errors
+ * (a millisecond of jitter over a few seconds is no frequency error).
+ */
+#define FREQ_FIT_SPAN 48.0
+#define FREQ_FIT_MIN 6
+#define FREQ_FIT_SIGMAS 3.0
 
 static int set_frequency(double ppm)
 {
@@ -79,19 +84,34 @@ static int step(double offset)
 	return adjtimex(&tx) < 0 ? -1 : 0;
 }
 
-static int slew(double offset)
+/*
+ * A new single-shot slew replaces what is left of the previous one; the
+ * part that was never applied comes off @slewed, so the fit sees the clock
+ * as it really moved.
+ */
+static int slew(double offset, double *slewed)
 {
-	struct timex tx = { .modes = ADJ_OFFSET_SINGLESHOT };
+	struct timex tx = { .modes = ADJ_OFFSET_SS_READ };
 
+	if (adjtimex(&tx) < 0)
+		return -1;
+	*slewed -= tx.offset / 1e6;
 	/* Microseconds, at most about half an hour of slewing at 500 ppm. */
-	tx.offset = lround(offset * 1e6);
-	return adjtimex(&tx) < 0 ? -1 : 0;
+	tx = (struct timex){ .modes = ADJ_OFFSET_SINGLESHOT,
+			     .offset = lround(offset * 1e6) };
+	if (adjtimex(&tx) < 0)
+		return -1;
+	*slewed += offset;
+	return 0;
 }
 
-/* Slope of offset(t) by least squares: the frequency error, in s/s. */
-static double fit_slope(const struct clock_state *cs)
+/*
+ * Slope of offset(t) by least squares: the frequency error, in s/s; and
+ * its standard error, so that noise is not taken for a frequency error.
+ */
+static double fit_slope(const struct clock_state *cs, double *stderr_slope)
 {
-	double mt = 0, mo = 0, stt = 0, sto = 0;
+	double mt = 0, mo = 0, stt = 0, sto = 0, rss = 0, slope, r;
 	unsigned int i;
 
 	for (i = 0; i < cs->n; i++) {
@@ -104,7 +124,17 @@ static double fit_slope(const struct clock_state *cs)
 		stt += (cs->t[i] - mt) * (cs->t[i] - mt);
 		sto += (cs->t[i] - mt) * (cs->off[i] - mo);
 	}
-	return stt > 0 ? sto / stt : 0;
+	if (stt <= 0) {
+		*stderr_slope = INFINITY;
+		return 0;
+	}
+	slope = sto / stt;
+	for (i = 0; i < cs->n; i++) {
+		r = cs->off[i] - mo - slope * (cs->t[i] - mt);
+		rss += r * r;
+	}
+	*stderr_slope = sqrt(rss / (cs->n - 2) / stt);
+	return slope;
 }
 
 /*
@@ -152,7 +182,11 @@ enum clock_action clock_update(struct clock_state *cs, double offset,
 
 	record(cs, offset, now);
 	if (cs->n >= FREQ_FIT_MIN && cs->t[cs->n - 1] - cs->t[0] >= FREQ_FIT_SPAN) {
-		double slope = fit_slope(cs);
+		double se, slope = fit_slope(cs, &se);
+
+		/* Not yet significant: gather more samples (a longer span). */
+		if (fabs(slope) < FREQ_FIT_SIGMAS * se)
+			goto slew_only;
 
 		/* Positive slope: we fall further behind, so run faster. */
 		cs->freq_ppm += slope * 1e6;
@@ -162,9 +196,9 @@ enum clock_action clock_update(struct clock_state *cs, double offset,
 			cs->freq_ppm, slope * 1e6);
 		forget_history(cs);
 	}
-	if (slew(offset))
+slew_only:
+	if (slew(offset, &cs->slewed))
 		return CLOCK_ERROR;
-	cs->slewed += offset;
 	cs->last_update = now;
 	return CLOCK_SLEWED;
 }

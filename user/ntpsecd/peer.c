@@ -89,6 +89,14 @@ static void close_request(struct peer *p)
 	p->nonce = 0;
 }
 
+void peer_reset(struct peer *p, double now)
+{
+	close_request(p);
+	filter_init(&p->filter);
+	p->have_stats = false;
+	p->next_poll = now;
+}
+
 static int open_socket(const struct peer *p)
 {
 	int fd, one = 1;

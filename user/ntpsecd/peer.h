@@ -59,6 +59,11 @@ int peer_poll(struct peer *p, const struct keyring *keys, double now);
  */
 bool peer_receive(struct peer *p, const struct keyring *keys,
 		  const struct filter_params *fp, double now);
+/*
+ * After the clock was stepped: the samples, and any reply to a request sent
+ * before the step, describe a clock that is gone (RFC 5905 clear()).
+ */
+void peer_reset(struct peer *p, double now);
 /* When this peer next needs attention, monotonic s. */
 double peer_deadline(const struct peer *p);
 

@@ -95,12 +95,8 @@ static void after_step(struct daemon *d, double now)
 {
 	int i;
 
-	/* The samples describe a clock that is gone (RFC 5905 clear()). */
-	for (i = 0; i < d->npeers; i++) {
-		filter_init(&d->peers[i].filter);
-		d->peers[i].have_stats = false;
-		d->peers[i].next_poll = now;
-	}
+	for (i = 0; i < d->npeers; i++)
+		peer_reset(&d->peers[i], now);
 }
 
 void system_select(struct daemon *d, double now)

@@ -9,7 +9,7 @@ set -u
 
 out=/dev/ttyS1
 here=$(cd "$(dirname "$0")/.." && pwd)
-per_test_timeout=${NTPSEC_TEST_TIMEOUT:-300}
+per_test_timeout=${NTPSEC_TEST_TIMEOUT:-420}
 
 report() {
 	echo "$*" >>"$out"
