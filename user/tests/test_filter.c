@@ -19,34 +19,8 @@
 #include "../ntpsecd/filter.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_DIAGS	20
 #define PRECISION	1e-6	/* the system precision the cases assume */
 
-static unsigned int n_checks;
-static unsigned int n_failed;
-static unsigned int n_diags;
-
-__attribute__((format(printf, 3, 4)))
-static bool check(bool cond, int line, const char *fmt, ...)
-{
-	n_checks++;
-	if (cond)
-		return true;
-	n_failed++;
-	if (n_diags++ < MAX_DIAGS) {
-		va_list ap;
-
-		printf("# line %d: ", line);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	return false;
-}
-
-#define CHECK(cond)		check(!!(cond), __LINE__, "%s", #cond)
-#define CHECKF(cond, ...)	check(!!(cond), __LINE__, __VA_ARGS__)
 /* Equal to within @tol, printing both on failure. */
 #define CHECK_NEAR(got, want, tol)					\
 	check(fabs((got) - (want)) <= (tol), __LINE__,			\
@@ -427,12 +401,7 @@ static void test_bad_samples(void)
 	CHECK(filter_stage(&f, 0)->offset == 0);
 }
 
-struct test_case {
-	const char *name;
-	void (*run)(void);
-};
-
-static const struct test_case cases[] = {
+static const struct ktap_case cases[] = {
 	{ "empty filter", test_empty },
 	{ "min-delay sample, jitter and dispersion by hand",
 	  test_hand_example },
@@ -452,13 +421,7 @@ int main(void)
 	unsigned int i;
 
 	ktap_plan((int)ARRAY_SIZE(cases));
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		unsigned int checks = n_checks, failed = n_failed;
-
-		n_diags = 0;
-		cases[i].run();
-		ktap_test(n_checks > checks && n_failed == failed,
-			  "%s (%u checks)", cases[i].name, n_checks - checks);
-	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ktap_run_case(&cases[i]);
 	return ktap_exit();
 }

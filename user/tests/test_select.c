@@ -24,35 +24,9 @@
 #include "../ntpsecd/select.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_DIAGS	20
 #define NOW		10000.0	/* steady-clock "now" of the cases */
 #define HALF_MINDIST	(SELECT_MINDIST / 2)	/* lambda's floor term */
 
-static unsigned int n_checks;
-static unsigned int n_failed;
-static unsigned int n_diags;
-
-__attribute__((format(printf, 3, 4)))
-static bool check(bool cond, int line, const char *fmt, ...)
-{
-	n_checks++;
-	if (cond)
-		return true;
-	n_failed++;
-	if (n_diags++ < MAX_DIAGS) {
-		va_list ap;
-
-		printf("# line %d: ", line);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	return false;
-}
-
-#define CHECK(cond)		check(!!(cond), __LINE__, "%s", #cond)
-#define CHECKF(cond, ...)	check(!!(cond), __LINE__, __VA_ARGS__)
 #define CHECK_NEAR(got, want, tol)					\
 	check(fabs((got) - (want)) <= (tol), __LINE__,			\
 	      "%s = %.12g, want %.12g", #got, (double)(got), (double)(want))
@@ -60,27 +34,6 @@ static bool check(bool cond, int line, const char *fmt, ...)
 	check((res)->v[i].state == (want), __LINE__,			\
 	      "candidate %d is %s, want %s", (int)(i),			\
 	      select_state_name((res)->v[i].state), select_state_name(want))
-
-/* xorshift64: deterministic, so a failure reproduces exactly. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed)
-{
-	rng_state = seed;
-}
-
-static uint64_t rng_next(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static uint32_t rng_below(uint32_t n)
-{
-	return (uint32_t)((rng_next() >> 32) % n);
-}
 
 /* Uniform in [0, 1). */
 static double rng_unit(void)
@@ -991,12 +944,7 @@ static void test_random(void)
 		       "state %s only %u times", select_state_name(i), seen[i]);
 }
 
-struct test_case {
-	const char *name;
-	void (*run)(void);
-};
-
-static const struct test_case cases[] = {
+static const struct ktap_case cases[] = {
 	{ "one server 1 s off among five is a falseticker", test_falseticker },
 	{ "two against two: no system peer", test_no_majority },
 	{ "intersection interval by hand", test_interval_by_hand },
@@ -1020,13 +968,7 @@ int main(void)
 	unsigned int i;
 
 	ktap_plan((int)ARRAY_SIZE(cases));
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		unsigned int checks = n_checks, failed = n_failed;
-
-		n_diags = 0;
-		cases[i].run();
-		ktap_test(n_checks > checks && n_failed == failed,
-			  "%s (%u checks)", cases[i].name, n_checks - checks);
-	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ktap_run_case(&cases[i]);
 	return ktap_exit();
 }

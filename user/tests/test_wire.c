@@ -26,56 +26,9 @@
 
 #define PKT_MAX		65536	/* no case builds a larger packet */
 #define GUARD_LEN	64
-#define MAX_DIAGS	20	/* per case: a broken loop stays readable */
 #define NSEC_PER_SEC	1000000000U
 
-static unsigned int n_checks;
-static unsigned int n_failed;
-static unsigned int n_diags;
 
-__attribute__((format(printf, 3, 4)))
-static bool check(bool cond, int line, const char *fmt, ...)
-{
-	n_checks++;
-	if (cond)
-		return true;
-	n_failed++;
-	if (n_diags++ < MAX_DIAGS) {
-		va_list ap;
-
-		printf("# line %d: ", line);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	return false;
-}
-
-#define CHECK(cond)		check(!!(cond), __LINE__, "%s", #cond)
-#define CHECKF(cond, ...)	check(!!(cond), __LINE__, __VA_ARGS__)
-
-/* xorshift64: deterministic, so a failure reproduces exactly. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed)
-{
-	rng_state = seed;
-}
-
-static uint64_t rng_next(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-/* Uniform enough in [0, n) for test data; n > 0. */
-static uint32_t rng_below(uint32_t n)
-{
-	return (uint32_t)((rng_next() >> 32) % n);
-}
 
 static void wr16(uint8_t *p, uint16_t v)
 {
@@ -1131,12 +1084,7 @@ static void test_mutated_packets(void)
 	       with_mac);
 }
 
-struct test_case {
-	const char *name;
-	void (*run)(void);
-};
-
-static const struct test_case cases[] = {
+static const struct ktap_case cases[] = {
 	{ "byte order helpers", test_byte_order_helpers },
 	{ "header round trip", test_header_round_trip },
 	{ "leap, version and mode bits", test_first_octet },
@@ -1166,13 +1114,7 @@ int main(void)
 	unsigned int i;
 
 	ktap_plan((int)ARRAY_SIZE(cases));
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		unsigned int checks = n_checks, failed = n_failed;
-
-		n_diags = 0;
-		cases[i].run();
-		ktap_test(n_checks > checks && n_failed == failed,
-			  "%s (%u checks)", cases[i].name, n_checks - checks);
-	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		ktap_run_case(&cases[i]);
 	return ktap_exit();
 }
