@@ -111,7 +111,7 @@ static int slew(double offset, double *slewed)
  */
 static double fit_slope(const struct clock_state *cs, double *stderr_slope)
 {
-	double mt = 0, mo = 0, stt = 0, sto = 0, rss = 0, slope, r;
+	double mt = 0, mo = 0, stt = 0, sto = 0, rss = 0, slope;
 	unsigned int i;
 
 	for (i = 0; i < cs->n; i++) {
@@ -130,7 +130,8 @@ static double fit_slope(const struct clock_state *cs, double *stderr_slope)
 	}
 	slope = sto / stt;
 	for (i = 0; i < cs->n; i++) {
-		r = cs->off[i] - mo - slope * (cs->t[i] - mt);
+		double r = cs->off[i] - mo - slope * (cs->t[i] - mt);
+
 		rss += r * r;
 	}
 	*stderr_slope = sqrt(rss / (cs->n - 2) / stt);
