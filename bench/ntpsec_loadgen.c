@@ -37,6 +37,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "../user/common/sockaddr.h"
 #include "../user/wire/ntp_wire.h"
 #include "latency_hist.h"
 
@@ -149,58 +150,6 @@ static int64_t lg_ntp_diff_ns(uint64_t later, uint64_t earlier)
 	int64_t d = (int64_t)(later - earlier);
 
 	return (int64_t)(((__int128)d * NSEC_PER_SEC) >> 32);
-}
-
-static int lg_parse_addr(const char *arg, struct sockaddr_storage *ss,
-			 socklen_t *len, uint16_t default_port)
-{
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	char host[INET6_ADDRSTRLEN + 1];
-	const char *port = NULL, *end;
-	unsigned long p = default_port;
-	size_t n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (arg[0] == '[') {
-		end = strchr(arg, ']');
-		if (!end || (end[1] && end[1] != ':'))
-			return -1;
-		n = (size_t)(end - arg - 1);
-		port = end[1] ? end + 2 : NULL;
-		arg++;
-	} else {
-		end = strchr(arg, ':');
-		/* A bare IPv6 address has several colons and no port. */
-		if (end && strchr(end + 1, ':'))
-			end = NULL;
-		n = end ? (size_t)(end - arg) : strlen(arg);
-		port = end ? end + 1 : NULL;
-	}
-	if (n >= sizeof(host))
-		return -1;
-	memcpy(host, arg, n);
-	host[n] = 0;
-	if (port) {
-		char *e;
-
-		p = strtoul(port, &e, 10);
-		if (!*port || *e || p > 65535)
-			return -1;
-	}
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)p);
-		*len = sizeof(*sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)p);
-		*len = sizeof(*sin6);
-		return 0;
-	}
-	return -1;
 }
 
 static void lg_format_addr(const struct sockaddr_storage *ss, char *buf,
@@ -966,7 +915,7 @@ static int lg_number(const char *arg, double lo, double hi, double *v)
 static int lg_source(struct lg_config *cfg, const char *arg)
 {
 	if (cfg->n_src == LG_SOURCES_MAX ||
-	    lg_parse_addr(arg, &cfg->src[cfg->n_src], &cfg->src_len[cfg->n_src],
+	    sockaddr_parse(arg, &cfg->src[cfg->n_src], &cfg->src_len[cfg->n_src],
 			  0)) {
 		fprintf(stderr, "ntpsec_loadgen: bad or too many -b '%s'\n", arg);
 		return -1;
@@ -1036,7 +985,7 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 		}
 	}
 	if (optind != argc - 1 ||
-	    lg_parse_addr(argv[optind], &cfg->server, &cfg->server_len,
+	    sockaddr_parse(argv[optind], &cfg->server, &cfg->server_len,
 			  NTP_PORT)) {
 		lg_usage(stderr);
 		return -1;

@@ -33,6 +33,7 @@
 
 #include "../../user/wire/ntp_wire.h"
 #include "module.h"
+#include "sockaddr.h"
 #include "phc.h"
 
 #define MAX_SOCKETS 8
@@ -43,47 +44,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static int parse_addr(const char *arg, struct sockaddr_storage *ss,
-		      socklen_t *len)
-{
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *port = NULL, *end;
-	size_t n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (arg[0] == '[') {
-		end = strchr(arg, ']');
-		if (!end || (end[1] && end[1] != ':'))
-			return -1;
-		n = (size_t)(end - arg - 1);
-		port = end[1] ? end + 2 : NULL;
-		arg++;
-	} else {
-		end = strchr(arg, ':');
-		n = end ? (size_t)(end - arg) : strlen(arg);
-		port = end ? end + 1 : NULL;
-	}
-	if (n >= sizeof(host))
-		return -1;
-	memcpy(host, arg, n);
-	host[n] = 0;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port ? atoi(port) : NTP_PORT);
-		*len = sizeof(*sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port ? atoi(port) : NTP_PORT);
-		*len = sizeof(*sin6);
-		return 0;
-	}
-	return -1;
 }
 
 /* Stratum 2, refid 127.127.1.0, reference time now. */
@@ -143,7 +103,7 @@ static int open_attached(const char *arg)
 	socklen_t len;
 	int fd, one = 1;
 
-	if (parse_addr(arg, &ss, &len)) {
+	if (sockaddr_parse(arg, &ss, &len, NTP_PORT)) {
 		fprintf(stderr, "ntpsec_testserver: bad address '%s'\n", arg);
 		return -1;
 	}

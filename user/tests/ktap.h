@@ -114,4 +114,15 @@ static inline int ktap_exit(void)
 	return ktap_failures ? 1 : 0;
 }
 
+/* The whole test program: a plan, one line per case, the exit status. */
+static inline int ktap_run_cases(const struct ktap_case *cases, size_t n)
+{
+	size_t i;
+
+	ktap_plan((int)n);
+	for (i = 0; i < n; i++)
+		ktap_run_case(&cases[i]);
+	return ktap_exit();
+}
+
 #endif

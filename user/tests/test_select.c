@@ -965,10 +965,5 @@ static const struct ktap_case cases[] = {
 
 int main(void)
 {
-	unsigned int i;
-
-	ktap_plan((int)ARRAY_SIZE(cases));
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		ktap_run_case(&cases[i]);
-	return ktap_exit();
+	return ktap_run_cases(cases, ARRAY_SIZE(cases));
 }
