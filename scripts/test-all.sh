@@ -104,7 +104,11 @@ vm_tests() {		# the VM's own KTAP lines, each counted
 		n=$((n + 1))
 	done < <(grep -E '^(not )?ok ' "$out")
 	n=$((n - 1))
-	grep -vE '^(not )?ok ' "$out" | grep -E '^(# vm:|    not ok)' | sed 's/^/# /' | head -n 200
+	grep -E '^# vm:' "$out" | sed 's/^/# /' | head -n 50
+	# A failed test's own last 40 lines, diagnostics included: CI shows
+	# only this output, so it has to say why.
+	awk '/^(not )?ok / { if ($1 == "not") { print "# --- " $0; for (i = (n > 40 ? n - 40 : 0); i < n; i++) print "# " buf[i % 40] } n = 0; next }
+	     { buf[n % 40] = $0; n++ }' "$out" | head -n 400
 	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out"; then
 		n=$((n + 1)) failed=$((failed + 1))
 		echo "not ok $n $kver: the VM run failed (log: ${out#"$top"/})"

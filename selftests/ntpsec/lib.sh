@@ -170,3 +170,31 @@ wait_for() {
 	done
 	return 1
 }
+
+# ntpdig_shared_clock STRATUM ARGS... - ntpdig from the client namespace
+# against a server that reads the same clock (everything in the VM does).
+# Then the four timestamps must be causal: t1 <= t2 <= t3 <= t4, which is
+# |offset| <= delay/2.  A fixed bound on the offset would instead measure
+# how unevenly the emulator schedules the two directions of the exchange,
+# which on a loaded host reaches milliseconds.  Slack: 20 us, as ntpdig
+# prints microseconds and NTP fractions round.
+ntpdig_shared_clock() {
+	local out
+	out=$(ip netns exec ntpc ntpdig -d -j -t 3 "${@:2}" 2>&1)
+	echo "$out" | sed 's/^/# ntpdig: /'
+	python3 - "$1" "$out" <<'PY'
+import json, re, sys
+want, out = int(sys.argv[1]), sys.argv[2]
+m1 = re.search(r"org t1: (\d+\.\d+) rec t2: (\d+\.\d+)", out)
+m2 = re.search(r"xmt t3: (\d+\.\d+) dst t4: (\d+\.\d+)", out)
+j = [line for line in out.splitlines() if line.startswith("{")]
+assert m1 and m2 and j, "ntpdig got no answer"
+d = json.loads(j[-1])
+assert d["stratum"] == want, "stratum %d, want %d" % (d["stratum"], want)
+t1, t2 = map(float, m1.groups())
+t3, t4 = map(float, m2.groups())
+eps = 20e-6
+print("# offset %.6f s, delay %.6f s" % (d["offset"], (t4 - t1) - (t3 - t2)))
+assert t1 <= t2 + eps and t2 <= t3 + eps and t3 <= t4 + eps, (t1, t2, t3, t4)
+PY
+}

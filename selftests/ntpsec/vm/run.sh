@@ -43,6 +43,12 @@ kmod=$build/$kver/kmod/ntpsec.ko
 [ -r "$kmod" ] || { echo "vm: no $kmod (build it: scripts/kbuild.sh)" >&2; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { echo "vm: install qemu-system-x86" >&2; exit 1; }
 
+# One VM at a time on this machine: two would share the job directory of
+# the same kernel, and on two cores each would starve the other's timing.
+# A second run waits here for the first to end.
+exec 9>"${NTPSEC_VM_LOCK:-/tmp/ntpsec-vm.lock}"
+flock 9
+
 # The job directory must be visible to the guest at the same path, so it
 # lives in the build tree rather than in a private tmpfs.
 rundir=$build/vm-$kver
