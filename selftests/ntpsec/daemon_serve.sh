@@ -60,7 +60,7 @@ ktap_check "the module holds the daemon's two sockets" \
 	bash -c 'ip netns exec ntps ntpsecctl --json status | grep -q "\"sockets\":2"'
 
 ktap_check "ntpdig through the kernel: stratum 2, causal timestamps" \
-	ntpdig_shared_clock 2 $SERVER4
+	ntpdig_shared_clock 2 -p 3 $SERVER4
 out=$(ip netns exec ntpc timeout 60 chronyd -Q -t 40 \
 	"server $SERVER6 iburst minpoll -4 maxpoll -4 minsamples 6 maxsamples 6" \
 	"pidfile /tmp/chronyd-q.pid" 2>&1)
@@ -86,7 +86,7 @@ ktap_check "without the module it synchronizes too" wait_for 90 synced
 ktap_check "... and says it serves from userspace" \
 	bash -c 'ip netns exec ntps ntpsecctl --json tracking | grep -q "\"kernel_fast_path\":false"'
 ktap_check "ntpdig through the userspace fallback: stratum 2, causal timestamps" \
-	ntpdig_shared_clock 2 $SERVER4
+	ntpdig_shared_clock 2 -p 3 $SERVER4
 stop_daemon
 sed 's/^/# log: /' /tmp/ntpsecd.log | tail -n 20
 ktap_finish
