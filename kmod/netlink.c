@@ -71,6 +71,7 @@ static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 				  .len = NTPSEC_KEY_MAX_SECRET },
 	[NTPSEC_A_KEYS] = { .type = NLA_REJECT },
 	[NTPSEC_A_KEY] = { .type = NLA_REJECT },
+	[NTPSEC_A_STATS_LATENCY_SUM] = { .type = NLA_REJECT },
 };
 
 static struct genl_family ntpsec_genl_family;
@@ -249,7 +250,9 @@ static int fill_stats(struct sk_buff *skb, struct ntpsec_net *nn)
 	if (put_u64_array(skb, NTPSEC_A_STATS_COUNTERS, sum.ctr,
 			  NTPSEC_CTR_MAX) ||
 	    put_u64_array(skb, NTPSEC_A_STATS_LATENCY, sum.latency,
-			  NTPSEC_LATENCY_BUCKETS))
+			  NTPSEC_LATENCY_BUCKETS) ||
+	    nla_put_u64_64bit(skb, NTPSEC_A_STATS_LATENCY_SUM,
+			      sum.latency_sum_ns, NTPSEC_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

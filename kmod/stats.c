@@ -22,6 +22,7 @@ void ntpsec_stats_sum(struct ntpsec_stats __percpu *stats,
 			sum->ctr[i] += READ_ONCE(s->ctr[i]);
 		for (i = 0; i < NTPSEC_LATENCY_BUCKETS; i++)
 			sum->latency[i] += READ_ONCE(s->latency[i]);
+		sum->latency_sum_ns += READ_ONCE(s->latency_sum_ns);
 	}
 }
 

@@ -13,6 +13,7 @@
 struct ntpsec_stats {
 	u64 ctr[NTPSEC_CTR_MAX];
 	u64 latency[NTPSEC_LATENCY_BUCKETS];
+	u64 latency_sum_ns;
 };
 
 #define ntpsec_count(nn, c) this_cpu_inc((nn)->stats->ctr[c])
@@ -25,6 +26,7 @@ static inline void ntpsec_count_latency(struct ntpsec_stats __percpu *stats,
 	if (bucket >= NTPSEC_LATENCY_BUCKETS)
 		bucket = NTPSEC_LATENCY_BUCKETS - 1;
 	this_cpu_inc(stats->latency[bucket]);
+	this_cpu_add(stats->latency_sum_ns, ns > 0 ? (u64)ns : 0);
 }
 
 void ntpsec_stats_sum(struct ntpsec_stats __percpu *stats,

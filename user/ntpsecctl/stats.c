@@ -12,41 +12,37 @@
 
 #include "genl.h"
 #include "ntpsecctl.h"
+#include "stats.h"
 
-/* enum ntpsec_counter, lower-cased, without the prefix. */
-static const char *const counter_names[] = {
-	[NTPSEC_CTR_RX] = "rx",
-	[NTPSEC_CTR_ANSWERED] = "answered",
-	[NTPSEC_CTR_PASSED_UP] = "passed_up",
-	[NTPSEC_CTR_DROP_MALFORMED] = "drop_malformed",
-	[NTPSEC_CTR_DROP_TOO_SHORT] = "drop_too_short",
-	[NTPSEC_CTR_DROP_BAD_VERSION] = "drop_bad_version",
-	[NTPSEC_CTR_DROP_BAD_EF] = "drop_bad_ef",
-	[NTPSEC_CTR_DROP_TOO_MANY_EFS] = "drop_too_many_efs",
-	[NTPSEC_CTR_DROP_BAD_TRAILER] = "drop_bad_trailer",
-	[NTPSEC_CTR_DROP_MODE7] = "drop_mode7",
-	[NTPSEC_CTR_DROP_TX_ERROR] = "drop_tx_error",
-	[NTPSEC_CTR_TS_HW] = "ts_hw",
-	[NTPSEC_CTR_TS_SW] = "ts_sw",
-	[NTPSEC_CTR_TS_HOOK] = "ts_hook",
-	[NTPSEC_CTR_TS_PHC_STALE] = "ts_phc_stale",
-	[NTPSEC_CTR_DROP_ACL] = "drop_acl",
-	[NTPSEC_CTR_DROP_RATELIMIT] = "drop_ratelimit",
-	[NTPSEC_CTR_KOD_RATE] = "kod_rate",
-	[NTPSEC_CTR_RATELIMIT_LEAKED] = "ratelimit_leaked",
-	[NTPSEC_CTR_MAC_OK] = "mac_ok",
-	[NTPSEC_CTR_MAC_BAD] = "mac_bad",
-	[NTPSEC_CTR_MAC_UNKNOWN_KEY] = "mac_unknown_key",
+/* enum ntpsec_counter: name, Prometheus metric and label. */
+const struct counter_desc counter_desc[] = {
+	[NTPSEC_CTR_RX] = { "rx", "received", NULL },
+	[NTPSEC_CTR_ANSWERED] = { "answered", "answered", NULL },
+	[NTPSEC_CTR_PASSED_UP] = { "passed_up", "passed_up", NULL },
+	[NTPSEC_CTR_DROP_MALFORMED] = { "drop_malformed", "dropped", "reason=\"malformed\"" },
+	[NTPSEC_CTR_DROP_TOO_SHORT] = { "drop_too_short", "dropped", "reason=\"too_short\"" },
+	[NTPSEC_CTR_DROP_BAD_VERSION] = { "drop_bad_version", "dropped", "reason=\"bad_version\"" },
+	[NTPSEC_CTR_DROP_BAD_EF] = { "drop_bad_ef", "dropped", "reason=\"bad_ef\"" },
+	[NTPSEC_CTR_DROP_TOO_MANY_EFS] = { "drop_too_many_efs", "dropped", "reason=\"too_many_efs\"" },
+	[NTPSEC_CTR_DROP_BAD_TRAILER] = { "drop_bad_trailer", "dropped", "reason=\"bad_trailer\"" },
+	[NTPSEC_CTR_DROP_MODE7] = { "drop_mode7", "dropped", "reason=\"mode7\"" },
+	[NTPSEC_CTR_DROP_TX_ERROR] = { "drop_tx_error", "dropped", "reason=\"tx_error\"" },
+	[NTPSEC_CTR_TS_HW] = { "ts_hw", "rx_timestamps", "source=\"hardware\"" },
+	[NTPSEC_CTR_TS_SW] = { "ts_sw", "rx_timestamps", "source=\"software\"" },
+	[NTPSEC_CTR_TS_HOOK] = { "ts_hook", "rx_timestamps", "source=\"hook\"" },
+	[NTPSEC_CTR_TS_PHC_STALE] = { "ts_phc_stale", "phc_stale", NULL },
+	[NTPSEC_CTR_DROP_ACL] = { "drop_acl", "dropped", "reason=\"acl\"" },
+	[NTPSEC_CTR_DROP_RATELIMIT] = { "drop_ratelimit", "dropped", "reason=\"ratelimit\"" },
+	[NTPSEC_CTR_KOD_RATE] = { "kod_rate", "kod_rate", NULL },
+	[NTPSEC_CTR_RATELIMIT_LEAKED] = { "ratelimit_leaked", "ratelimit_leaked", NULL },
+	[NTPSEC_CTR_MAC_OK] = { "mac_ok", "mac", "result=\"ok\"" },
+	[NTPSEC_CTR_MAC_BAD] = { "mac_bad", "mac", "result=\"bad\"" },
+	[NTPSEC_CTR_MAC_UNKNOWN_KEY] = { "mac_unknown_key", "mac", "result=\"unknown_key\"" },
 };
 
-/* A counter appended to the uapi without a name here fails the build. */
-_Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) == NTPSEC_CTR_MAX,
-	       "every counter needs a name");
-
-struct module_stats {
-	uint64_t ctr[NTPSEC_CTR_MAX];
-	uint64_t latency[NTPSEC_LATENCY_BUCKETS];
-};
+/* A counter appended to the uapi without a description fails the build. */
+_Static_assert(sizeof(counter_desc) / sizeof(counter_desc[0]) == NTPSEC_CTR_MAX,
+	       "every counter needs a description");
 
 /* Nested u64 attributes numbered from 1; unknown (newer) ones are ignored. */
 static int read_u64_array(struct nlattr *nest, uint64_t *v, unsigned int n)
@@ -78,6 +74,14 @@ static int parse_stats(struct nlattr **attrs, void *arg)
 		fprintf(stderr, "ntpsecctl: malformed statistics from the module\n");
 		return CTL_EXIT_FAILURE;
 	}
+	if (attrs[NTPSEC_A_STATS_LATENCY_SUM]) {
+		if (nla_len(attrs[NTPSEC_A_STATS_LATENCY_SUM]) != sizeof(uint64_t)) {
+			fprintf(stderr, "ntpsecctl: malformed statistics from the module\n");
+			return CTL_EXIT_FAILURE;
+		}
+		st->latency_sum_ns = nla_get_u64(attrs[NTPSEC_A_STATS_LATENCY_SUM]);
+		st->have_latency_sum = true;
+	}
 	return CTL_EXIT_OK;
 }
 
@@ -87,12 +91,15 @@ static void print_json(const struct module_stats *st)
 
 	printf("{\"counters\":{");
 	for (i = 0; i < NTPSEC_CTR_MAX; i++)
-		printf("%s\"%s\":%" PRIu64, i ? "," : "", counter_names[i],
+		printf("%s\"%s\":%" PRIu64, i ? "," : "", counter_desc[i].name,
 		       st->ctr[i]);
 	printf("},\"latency_log2_ns\":[");
 	for (i = 0; i < NTPSEC_LATENCY_BUCKETS; i++)
 		printf("%s%" PRIu64, i ? "," : "", st->latency[i]);
-	printf("]}\n");
+	printf("]");
+	if (st->have_latency_sum)
+		printf(",\"latency_sum_ns\":%" PRIu64, st->latency_sum_ns);
+	printf("}\n");
 }
 
 static void format_ns(char *buf, size_t len, uint64_t ns)
@@ -147,21 +154,29 @@ int ctl_cmd_stats(const struct ctl_options *opts, int argc, char **argv)
 		.parse = parse_stats,
 		.arg = &st,
 	};
+	bool prometheus = false;
 	int i, ret;
 
-	(void)argv;
-	if (argc > 1)
-		return ctl_usage_error("stats takes no arguments");
+	if (argc == 2 && !strcmp(argv[1], "--prometheus"))
+		prometheus = true;
+	else if (argc > 1)
+		return ctl_usage_error("stats takes no arguments but --prometheus");
+	if (prometheus && opts->json)
+		return ctl_usage_error("--json and --prometheus exclude each other");
 	memset(&st, 0, sizeof(st));
 	ret = genl_transact(&req);
 	if (ret != CTL_EXIT_OK)
 		return ret;
+	if (prometheus) {
+		stats_print_prometheus(stdout, &st);
+		return CTL_EXIT_OK;
+	}
 	if (opts->json) {
 		print_json(&st);
 		return CTL_EXIT_OK;
 	}
 	for (i = 0; i < NTPSEC_CTR_MAX; i++)
-		printf("%-20s %" PRIu64 "\n", counter_names[i], st.ctr[i]);
+		printf("%-20s %" PRIu64 "\n", counter_desc[i].name, st.ctr[i]);
 	print_histogram(st.latency);
 	return CTL_EXIT_OK;
 }

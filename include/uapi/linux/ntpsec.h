@@ -61,6 +61,9 @@
  *                              number of replies whose processing time
  *                              (receive timestamp to transmit timestamp) was
  *                              in [2^i, 2^(i+1)) ns; i < NTPSEC_LATENCY_BUCKETS
+ *     NTPSEC_A_STATS_LATENCY_SUM NLA_U64, the sum of those processing
+ *                              times in ns (with the buckets' total, the mean;
+ *                              what a Prometheus histogram carries as _sum)
  *   RESET zeroes both (CAP_NET_ADMIN).
  *   Every datagram the hook sees is counted once in NTPSEC_CTR_RX and once in
  *   exactly one of ANSWERED, PASSED_UP or a DROP_* counter.  The others
@@ -201,6 +204,7 @@ enum ntpsec_attr {
 	NTPSEC_A_KEY_SECRET,
 	NTPSEC_A_KEYS,
 	NTPSEC_A_KEY,
+	NTPSEC_A_STATS_LATENCY_SUM,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
