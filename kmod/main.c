@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/ntpsec.h>
 
+#include "aes_siv.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -20,9 +21,13 @@ static int __init ntpsec_mod_init(void)
 {
 	int ret;
 
-	ret = ntpsec_netns_init();
+	ret = ntpsec_siv_init();
 	if (ret)
 		return ret;
+
+	ret = ntpsec_netns_init();
+	if (ret)
+		goto err_siv;
 
 	ret = ntpsec_genl_init();
 	if (ret)
@@ -33,6 +38,8 @@ static int __init ntpsec_mod_init(void)
 
 err_netns:
 	ntpsec_netns_uninit();
+err_siv:
+	ntpsec_siv_exit();
 	return ret;
 }
 
@@ -40,6 +47,7 @@ static void __exit ntpsec_mod_exit(void)
 {
 	ntpsec_genl_uninit();
 	ntpsec_netns_uninit();
+	ntpsec_siv_exit();
 	pr_info("unloaded\n");
 }
 

@@ -11,6 +11,7 @@
 #include <uapi/linux/ntpsec.h>
 
 #include "../user/wire/ntp_wire.h"
+#include "aes_siv.h"
 #include "netlink.h"
 #include "netns.h"
 #include "ratelimit.h"
@@ -145,6 +146,8 @@ static int fill_status(struct sk_buff *skb, struct ntpsec_net *nn)
 	st = rcu_dereference_protected(nn->state, lockdep_is_held(&nn->lock));
 	if (st && st->wire.leap != NTP_LEAP_UNSYNCHRONIZED)
 		flags |= NTPSEC_STATUS_F_SYNCHRONIZED;
+	if (ntpsec_siv_ready())
+		flags |= NTPSEC_STATUS_F_NTS_CRYPTO;
 	if (nla_put_string(skb, NTPSEC_A_STATUS_MODULE_VERSION,
 			   NTPSEC_MODULE_VERSION) ||
 	    nla_put_u32(skb, NTPSEC_A_STATUS_PROTO_VERSION,

@@ -6,7 +6,7 @@
 # independent per network namespace.
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 8
+ktap_plan 10
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 
 modver=$(modinfo -F version "$NTPSEC_KMOD")
@@ -18,6 +18,13 @@ ktap_check "status shows no attached sockets" \
 	grep -q "^attached sockets: *0$" <<<"$out"
 ktap_check "status says unsynchronized before any state is pushed" \
 	grep -q "^server state: *unsynchronized" <<<"$out"
+# At load the module checks its AES-SIV (for NTS) against RFC 5297's
+# appendix vectors; only a passing implementation is ever used.
+dmesg | grep -E "ntpsec: (AES-SIV|NTS)" | sed 's/^/# /'
+ktap_check "AES-SIV passed the RFC 5297 vectors at load (kernel log)" \
+	bash -c 'dmesg | grep -q "ntpsec: AES-SIV-CMAC-256 (.*) passes RFC 5297 A.1 and A.2"'
+ktap_check "status says NTS crypto is ready" \
+	grep -q "^NTS crypto: *AES-SIV-CMAC-256 ready" <<<"$out"
 
 json=$(ntpsecctl --json status)
 ktap_check "--json status parses and carries the same facts" python3 -c '
@@ -25,7 +32,7 @@ import json, sys
 d = json.loads(sys.argv[1])
 assert d["module_version"] == sys.argv[2], d
 assert d["netlink_version"] == 1 and d["sockets"] == 0, d
-assert d["synchronized"] is False, d
+assert d["synchronized"] is False and d["nts_crypto"] is True, d
 ' "$json" "$modver"
 
 ktap_check "version shows tool and module" \

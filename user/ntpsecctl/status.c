@@ -44,13 +44,14 @@ int ctl_read_status(struct module_status *st)
 static void print_status(const struct module_status *st, bool json)
 {
 	bool synced = st->flags & NTPSEC_STATUS_F_SYNCHRONIZED;
+	bool nts_crypto = st->flags & NTPSEC_STATUS_F_NTS_CRYPTO;
 
 	if (json) {
 		/* The version string is the module's own, digits and dots. */
 		printf("{\"module_version\":\"%s\",\"netlink_version\":%u,"
-		       "\"sockets\":%u,\"synchronized\":%s}\n",
+		       "\"sockets\":%u,\"synchronized\":%s,\"nts_crypto\":%s}\n",
 		       st->version, st->proto_version, st->sockets,
-		       synced ? "true" : "false");
+		       synced ? "true" : "false", nts_crypto ? "true" : "false");
 		return;
 	}
 	printf("module:           ntpsec %s (netlink version %u)\n",
@@ -58,6 +59,9 @@ static void print_status(const struct module_status *st, bool json)
 	printf("attached sockets: %u\n", st->sockets);
 	printf("server state:     %s\n",
 	       synced ? "synchronized" : "unsynchronized (answers LI=3)");
+	printf("NTS crypto:       %s\n", nts_crypto ?
+	       "AES-SIV-CMAC-256 ready (RFC 5297 vectors passed at load)" :
+	       "unavailable (see the kernel log)");
 }
 
 int ctl_cmd_status(const struct ctl_options *opts, int argc, char **argv)

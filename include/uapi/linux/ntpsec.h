@@ -181,7 +181,10 @@ enum ntpsec_cmd {
 
 enum ntpsec_status_flag {
 	NTPSEC_STATUS_F_SYNCHRONIZED = 1U << 0,
-	__NTPSEC_STATUS_F_ALL = NTPSEC_STATUS_F_SYNCHRONIZED
+	/* AES-SIV (RFC 5297) is available and passed its vectors at load. */
+	NTPSEC_STATUS_F_NTS_CRYPTO = 1U << 1,
+	__NTPSEC_STATUS_F_ALL = NTPSEC_STATUS_F_SYNCHRONIZED |
+				NTPSEC_STATUS_F_NTS_CRYPTO
 };
 
 enum ntpsec_attr {

@@ -43,15 +43,30 @@ kmod=$build/$kver/kmod/ntpsec.ko
 [ -r "$kmod" ] || { echo "vm: no $kmod (build it: scripts/kbuild.sh)" >&2; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { echo "vm: install qemu-system-x86" >&2; exit 1; }
 
-# One VM at a time on this machine: two would share the job directory of
-# the same kernel, and on two cores each would starve the other's timing.
-# A second run waits here for the first to end.
-exec 9>"${NTPSEC_VM_LOCK:-/tmp/ntpsec-vm.lock}"
-flock 9
-
 # The job directory must be visible to the guest at the same path, so it
 # lives in the build tree rather than in a private tmpfs.
 rundir=$build/vm-$kver
+
+# Runs of one build tree and kernel share that directory: one at a time.
+# And at most NTPSEC_VM_SLOTS VMs (default 2, one per core of the machines
+# this runs on) at once, as each vCPU is a host thread at full speed under
+# emulation; more would starve each other's timing.  Others wait here.
+mkdir -p "$build"
+exec 9>"$build/.vm-$kver.lock"
+flock 9
+slot=0
+while [ "$slot" -eq 0 ]; do
+	for i in $(seq "${NTPSEC_VM_SLOTS:-2}"); do
+		lock=/tmp/ntpsec-vm.lock
+		[ "$i" -eq 1 ] || lock=$lock.$i
+		exec 8>"$lock"
+		if flock -n 8; then
+			slot=$i
+			break
+		fi
+	done
+	[ "$slot" -ne 0 ] || sleep 3
+done
 rm -rf "$rundir"
 mkdir -p "$rundir"
 "$here/mkinitramfs.sh" "$kver" "$rundir/initramfs.cpio.gz"
