@@ -13,6 +13,7 @@
 #include "../user/wire/ntp_wire.h"
 #include "netlink.h"
 #include "netns.h"
+#include "ratelimit.h"
 #include "socket.h"
 #include "version.h"
 
@@ -72,6 +73,11 @@ static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_KEYS] = { .type = NLA_REJECT },
 	[NTPSEC_A_KEY] = { .type = NLA_REJECT },
 	[NTPSEC_A_STATS_LATENCY_SUM] = { .type = NLA_REJECT },
+	[NTPSEC_A_CLIENT_ADDR] = { .type = NLA_REJECT },
+	[NTPSEC_A_CLIENT_REQUESTS] = { .type = NLA_REJECT },
+	[NTPSEC_A_CLIENT_LIMITED] = { .type = NLA_REJECT },
+	[NTPSEC_A_CLIENT_FIRST_AGE] = { .type = NLA_REJECT },
+	[NTPSEC_A_CLIENT_LAST_AGE] = { .type = NLA_REJECT },
 };
 
 static struct genl_family ntpsec_genl_family;
@@ -594,6 +600,79 @@ static int ntpsec_dump_keys(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret ? ret : skb->len;
 }
 
+static int put_client(struct sk_buff *skb, const struct ntp_rl_entry *e,
+		      u64 now)
+{
+	u8 addr[8];
+	int len;
+
+	/* The rate limiter's key: IPv4 with the top bit set, else a /64. */
+	if (e->key >> 63) {
+		ntp_put_be32(addr, (u32)e->key);
+		len = 4;
+	} else {
+		ntp_put_be64(addr, e->key);
+		len = 8;
+	}
+	if (nla_put(skb, NTPSEC_A_CLIENT_ADDR, len, addr) ||
+	    nla_put_u64_64bit(skb, NTPSEC_A_CLIENT_REQUESTS, e->requests,
+			      NTPSEC_A_PAD) ||
+	    nla_put_u64_64bit(skb, NTPSEC_A_CLIENT_LIMITED, e->limited,
+			      NTPSEC_A_PAD) ||
+	    nla_put_u64_64bit(skb, NTPSEC_A_CLIENT_FIRST_AGE,
+			      now > e->first_ns ? now - e->first_ns : 0,
+			      NTPSEC_A_PAD) ||
+	    nla_put_u64_64bit(skb, NTPSEC_A_CLIENT_LAST_AGE,
+			      now > e->last_ns ? now - e->last_ns : 0,
+			      NTPSEC_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One message per source in the table; cb->args[0] is the next table
+ * index.  The table may be replaced between calls (a new limit): the dump
+ * then goes on in the new one, bounded by its size.
+ */
+static int ntpsec_dump_clients(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ntpsec_net *nn = ntpsec_net(sock_net(cb->skb->sk));
+	u64 now = ktime_get_mono_fast_ns();
+	struct ntpsec_ratelimit *rl;
+	struct ntp_rl_entry e;
+	unsigned long idx;
+	int ret = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	rl = rcu_dereference(nn->ratelimit);
+	if (!rl) {
+		rcu_read_unlock();
+		/* An error only on the first call: later, the table went. */
+		return cb->args[0] ? 0 : -ENOENT;
+	}
+	for (idx = cb->args[0]; idx < rl->cfg.table_size; idx++) {
+		if (!ntpsec_ratelimit_entry(rl, idx, &e))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ntpsec_genl_family,
+				  NLM_F_MULTI, NTPSEC_CMD_GET_CLIENTS);
+		if (!hdr || put_client(skb, &e, now)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			ret = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	/* A full message resumes on the next call; an empty one ends it. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
 static const struct genl_small_ops ntpsec_genl_ops[] = {
 	{
 		/* Reading needs no privilege. */
@@ -663,6 +742,10 @@ static const struct genl_small_ops ntpsec_genl_ops[] = {
 	}, {
 		.cmd = NTPSEC_CMD_GET_KEYS,
 		.dumpit = ntpsec_dump_keys,
+	}, {
+		/* Reading needs no privilege. */
+		.cmd = NTPSEC_CMD_GET_CLIENTS,
+		.dumpit = ntpsec_dump_clients,
 	},
 };
 

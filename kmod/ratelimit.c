@@ -42,7 +42,12 @@ enum ntpsec_rl_verdict ntpsec_ratelimit_check(struct ntpsec_net *nn,
 
 	spin_lock(&rl->locks[set % NTPSEC_RL_LOCKS]);
 	e = ntp_rl_lookup(&rl->table[set * NTP_RL_WAYS], key, now);
-	admit = ntp_rl_admit(e, now, rl->interval_ns, rl->tolerance_ns);
+	if (rl->cfg.flags & NTPSEC_RL_F_ENABLED) {
+		admit = ntp_rl_admit(e, now, rl->interval_ns, rl->tolerance_ns);
+	} else {
+		ntp_rl_count(e, now);	/* the client log only */
+		admit = true;
+	}
 	spin_unlock(&rl->locks[set % NTPSEC_RL_LOCKS]);
 
 	if (admit)
@@ -72,7 +77,7 @@ int ntpsec_ratelimit_set(struct ntpsec_net *nn,
 	struct ntpsec_ratelimit *rl = NULL, *old;
 	unsigned int i;
 
-	if (cfg->flags & NTPSEC_RL_F_ENABLED) {
+	if (cfg->flags & (NTPSEC_RL_F_ENABLED | NTPSEC_RL_F_CLIENTLOG)) {
 		rl = kzalloc(sizeof(*rl), GFP_KERNEL);
 		if (!rl)
 			return -ENOMEM;
@@ -108,6 +113,22 @@ void ntpsec_ratelimit_get(struct ntpsec_net *nn, struct ntpsec_rl_config *cfg)
 	else
 		*cfg = (struct ntpsec_rl_config){ .interval = 3, .burst = 8,
 						  .leak = 2, .table_size = 16384 };
+}
+
+/*
+ * A copy of table entry @idx if it holds a source, taken under its set's
+ * lock so that the figures agree with each other.  Caller holds the RCU
+ * read lock over @rl.
+ */
+bool ntpsec_ratelimit_entry(struct ntpsec_ratelimit *rl, unsigned int idx,
+			    struct ntp_rl_entry *out)
+{
+	spinlock_t *lock = &rl->locks[(idx / NTP_RL_WAYS) % NTPSEC_RL_LOCKS];
+
+	spin_lock_bh(lock);
+	*out = rl->table[idx];
+	spin_unlock_bh(lock);
+	return out->key != 0;
 }
 
 /* Namespace teardown: no reader is left. */

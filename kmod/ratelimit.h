@@ -45,5 +45,7 @@ int ntpsec_ratelimit_set(struct ntpsec_net *nn,
 			 const struct ntpsec_rl_config *cfg);
 void ntpsec_ratelimit_get(struct ntpsec_net *nn, struct ntpsec_rl_config *cfg);
 void ntpsec_ratelimit_free(struct ntpsec_net *nn);
+bool ntpsec_ratelimit_entry(struct ntpsec_ratelimit *rl, unsigned int idx,
+			    struct ntp_rl_entry *out);
 
 #endif

@@ -15,6 +15,8 @@
 
 static const struct ctl_command commands[] = {
 	{ "acl", "[SUBCOMMAND]", "list or change the access list", ctl_cmd_acl },
+	{ "clients", "[N]", "the N busiest clients in the module's table",
+	  ctl_cmd_clients },
 	{ "keys", "[SUBCOMMAND]", "list, load or delete symmetric keys",
 	  ctl_cmd_keys },
 	{ "ratelimit", "[SUBCOMMAND]", "show or set per-source rate limiting",

@@ -40,6 +40,10 @@ struct module_status {
 
 int ctl_read_status(struct module_status *st);
 
+struct module_ratelimit;
+int ctl_read_ratelimit(struct module_ratelimit *c);
+
+int ctl_cmd_clients(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_acl(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv);

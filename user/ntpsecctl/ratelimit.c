@@ -3,9 +3,11 @@
  * ntpsecctl ratelimit: per-source rate limiting in the module.
  *   ratelimit [show]
  *   ratelimit set [interval N] [burst N] [leak N] [table N] [kod on|off]
+ *                 [log on|off]
  *   ratelimit off
  * "set" starts from the settings in force (chrony's defaults if none) and
- * enables the limit.
+ * enables the limit.  "off" stops limiting; the client log (the table
+ * without limits, for "ntpsecctl clients") stays as it was.
  */
 
 #include "config.h"
@@ -36,7 +38,7 @@ static int parse_rl(struct nlattr **attrs, void *arg)
 	return CTL_EXIT_OK;
 }
 
-static int read_rl(struct module_ratelimit *c)
+int ctl_read_ratelimit(struct module_ratelimit *c)
 {
 	struct genl_request req = {
 		.cmd = NTPSEC_CMD_GET_RATELIMIT,
@@ -51,12 +53,14 @@ static void print_rl(const struct module_ratelimit *c, bool json)
 {
 	bool on = c->flags & NTPSEC_RL_F_ENABLED;
 	bool kod = c->flags & NTPSEC_RL_F_KOD;
+	bool log = c->flags & NTPSEC_RL_F_CLIENTLOG;
 
 	if (json) {
 		printf("{\"enabled\":%s,\"interval\":%d,\"burst\":%u,\"leak\":%u,"
-		       "\"table_size\":%u,\"kod\":%s}\n", on ? "true" : "false",
-		       c->interval, c->burst, c->leak, c->table_size,
-		       kod ? "true" : "false");
+		       "\"table_size\":%u,\"kod\":%s,\"client_log\":%s}\n",
+		       on ? "true" : "false", c->interval, c->burst, c->leak,
+		       c->table_size, kod ? "true" : "false",
+		       log ? "true" : "false");
 		return;
 	}
 	printf("rate limit: %s\n", on ? "on" : "off");
@@ -67,6 +71,7 @@ static void print_rl(const struct module_ratelimit *c, bool json)
 	       c->leak ? "" : " (nothing over the limit is answered)");
 	printf("table:      %u sources\n", c->table_size);
 	printf("kod:        %s\n", kod ? "on (RATE kiss-o'-death)" : "off (silent drop)");
+	printf("client log: %s\n", on || log ? "on (ntpsecctl clients)" : "off");
 }
 
 /* A number within [min, max], else a usage error. */
@@ -87,11 +92,13 @@ static int apply_setting(struct module_ratelimit *c, const char *key, const char
 	long v;
 	int ret;
 
-	if (!strcmp(key, "kod")) {
+	if (!strcmp(key, "kod") || !strcmp(key, "log")) {
+		uint32_t bit = !strcmp(key, "kod") ? NTPSEC_RL_F_KOD :
+						     NTPSEC_RL_F_CLIENTLOG;
+
 		if (strcmp(val, "on") && strcmp(val, "off"))
-			return ctl_usage_error("kod takes on or off");
-		c->flags = !strcmp(val, "on") ? c->flags | NTPSEC_RL_F_KOD :
-						 c->flags & ~NTPSEC_RL_F_KOD;
+			return ctl_usage_error("%s takes on or off", key);
+		c->flags = !strcmp(val, "on") ? c->flags | bit : c->flags & ~bit;
 		return CTL_EXIT_OK;
 	}
 	if (!strcmp(key, "interval")) {
@@ -120,7 +127,7 @@ int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv)
 	struct module_ratelimit c;
 	int i, ret;
 
-	ret = read_rl(&c);
+	ret = ctl_read_ratelimit(&c);
 	if (ret)
 		return ret;
 	if (!strcmp(sub, "show") && argc <= 2) {
@@ -132,7 +139,7 @@ int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv)
 		return module_set_ratelimit(&c);
 	}
 	if (strcmp(sub, "set") || argc % 2)
-		return ctl_usage_error("ratelimit [show] | off | set [interval N] [burst N] [leak N] [table N] [kod on|off]");
+		return ctl_usage_error("ratelimit [show] | off | set [interval N] [burst N] [leak N] [table N] [kod on|off] [log on|off]");
 	for (i = 2; i < argc; i += 2) {
 		ret = apply_setting(&c, argv[i], argv[i + 1]);
 		if (ret)

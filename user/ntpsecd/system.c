@@ -239,7 +239,9 @@ int system_apply_limits(struct daemon *d)
 		return 0;
 
 	mrl = (struct module_ratelimit){
-		.flags = (on ? NTPSEC_RL_F_ENABLED : 0) | (kod ? NTPSEC_RL_F_KOD : 0),
+		/* The client log is always kept, for ntpsecctl clients. */
+		.flags = (on ? NTPSEC_RL_F_ENABLED : 0) | (kod ? NTPSEC_RL_F_KOD : 0) |
+			 NTPSEC_RL_F_CLIENTLOG,
 		.interval = rl->interval, .burst = rl->burst, .leak = rl->leak,
 		.table_size = rl->table,
 	};

@@ -44,7 +44,7 @@ check "options do not count as the command" "ntpsecctl --json st" "stats status"
 check "acl subcommands" "ntpsecctl acl " "add default del flush list"
 check "acl add ends with an action" "ntpsecctl acl add 10.0.0.0/8 " "allow deny"
 check "keys subcommands" "ntpsecctl keys " "del list load"
-check "ratelimit set offers its settings" "ntpsecctl ratelimit set burst 8 " "burst interval kod leak table"
+check "ratelimit set offers its settings" "ntpsecctl ratelimit set burst 8 " "burst interval kod leak log table"
 check "ratelimit set kod takes on or off" "ntpsecctl ratelimit set kod " "off on"
 check "stats offers --prometheus" "ntpsecctl stats --p" "--prometheus"
 exit $failed

@@ -17,6 +17,7 @@ struct ntp_rl_entry {
 	uint64_t key;		/* 0: free */
 	uint64_t tat_ns;	/* GCRA's theoretical arrival time */
 	uint64_t last_ns;	/* least recently seen goes first */
+	uint64_t first_ns;	/* when the entry was taken: for the rate */
 	uint32_t requests;
 	uint32_t limited;
 };
@@ -48,7 +49,8 @@ static inline struct ntp_rl_entry *ntp_rl_lookup(struct ntp_rl_entry *set,
 		if (set[i].last_ns < oldest->last_ns)
 			oldest = &set[i];
 	}
-	*oldest = (struct ntp_rl_entry){ .key = key, .tat_ns = now };
+	*oldest = (struct ntp_rl_entry){ .key = key, .tat_ns = now,
+					 .first_ns = now };
 	return oldest;
 }
 
@@ -69,6 +71,13 @@ static inline bool ntp_rl_admit(struct ntp_rl_entry *e, uint64_t now,
 	}
 	e->tat_ns = tat + interval_ns;
 	return true;
+}
+
+/* Counts a request at @now without limiting it (a client log only). */
+static inline void ntp_rl_count(struct ntp_rl_entry *e, uint64_t now)
+{
+	e->last_ns = now;
+	e->requests++;
 }
 
 #endif

@@ -107,6 +107,9 @@
  *   TABLE_SIZE entries (a power of two) allocated when the limit is set, so
  *   memory is bounded by configuration; the least recently seen source is
  *   forgotten first.  SET takes all attributes; GET replies with them.
+ *   NTPSEC_RL_F_CLIENTLOG keeps the table without ENABLED: every source is
+ *   counted, none is limited (what NTPSEC_CMD_GET_CLIENTS lists).  Without
+ *   either flag there is no table.
  *     NTPSEC_A_RL_FLAGS                NLA_U32, NTPSEC_RL_F_* bits
  *     NTPSEC_A_RL_INTERVAL             NLA_S8, log2 seconds, -10..12
  *     NTPSEC_A_RL_BURST                NLA_U32, 1..1024
@@ -125,6 +128,18 @@
  *                                      cut to 16 octets, as NTPsec does)
  *   GET replies with NTPSEC_A_KEYS, nested: one NTPSEC_A_KEY per key,
  *   nested, with ID and TYPE.  Secrets are never readable back.
+ *
+ * NTPSEC_CMD_GET_CLIENTS (dump)
+ *   The sources in the rate limiter's table (see SET_RATELIMIT: it exists
+ *   when limiting or the client log is on), one message per source, in
+ *   table order; ENOENT without a table.  Reading needs no privilege.
+ *     NTPSEC_A_CLIENT_ADDR             binary: 4 octets (an IPv4 address)
+ *                                      or 8 (an IPv6 /64 prefix)
+ *     NTPSEC_A_CLIENT_REQUESTS         NLA_U64, requests seen
+ *     NTPSEC_A_CLIENT_LIMITED          NLA_U64, of those, over the limit
+ *     NTPSEC_A_CLIENT_FIRST_AGE        NLA_U64, ns since it was first seen
+ *     NTPSEC_A_CLIENT_LAST_AGE         NLA_U64, ns since its last request
+ *   A source forgotten to make room for another starts again from zero.
  */
 #ifndef _UAPI_LINUX_NTPSEC_H
 #define _UAPI_LINUX_NTPSEC_H
@@ -159,6 +174,7 @@ enum ntpsec_cmd {
 	NTPSEC_CMD_SET_KEY,
 	NTPSEC_CMD_DEL_KEY,
 	NTPSEC_CMD_GET_KEYS,
+	NTPSEC_CMD_GET_CLIENTS,
 	__NTPSEC_CMD_MAX
 };
 #define NTPSEC_CMD_MAX (__NTPSEC_CMD_MAX - 1)
@@ -205,6 +221,11 @@ enum ntpsec_attr {
 	NTPSEC_A_KEYS,
 	NTPSEC_A_KEY,
 	NTPSEC_A_STATS_LATENCY_SUM,
+	NTPSEC_A_CLIENT_ADDR,
+	NTPSEC_A_CLIENT_REQUESTS,
+	NTPSEC_A_CLIENT_LIMITED,
+	NTPSEC_A_CLIENT_FIRST_AGE,
+	NTPSEC_A_CLIENT_LAST_AGE,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
@@ -218,7 +239,9 @@ enum ntpsec_acl_action {
 enum ntpsec_ratelimit_flag {
 	NTPSEC_RL_F_ENABLED = 1U << 0,
 	NTPSEC_RL_F_KOD = 1U << 1,
-	__NTPSEC_RL_F_ALL = NTPSEC_RL_F_ENABLED | NTPSEC_RL_F_KOD
+	NTPSEC_RL_F_CLIENTLOG = 1U << 2,
+	__NTPSEC_RL_F_ALL = NTPSEC_RL_F_ENABLED | NTPSEC_RL_F_KOD |
+			    NTPSEC_RL_F_CLIENTLOG
 };
 
 enum ntpsec_key_type {
