@@ -619,7 +619,8 @@ static void test_ef_count(void)
 		       pkt.ef[i].len == 16 + 4 * i && pkt.ef[i].offset == off,
 		       "EF %u: type 0x%04x, len %u, offset %u", i,
 		       pkt.ef[i].type, pkt.ef[i].len, pkt.ef[i].offset);
-	CHECK(off == 288 && pk.len == 288);
+	CHECK(off == 48 + 16 * NTP_MAX_EFS + 2 * NTP_MAX_EFS * (NTP_MAX_EFS - 1) &&
+	      pk.len == off);
 	pkt_add_mac(&pk, 42, NTP_DIGEST_MD5_LEN);
 	res = pkt_parse(&pk, &pkt);
 	CHECKF(res == NTP_PARSE_OK && pkt.n_ef == NTP_MAX_EFS &&
@@ -1048,7 +1049,7 @@ static void test_random_buffers(void)
 		if ((unsigned int)res < NTP_PARSE_RESULTS)
 			seen[res]++;
 	}
-	/* Random octets almost never make nine valid EFs. */
+	/* Random octets almost never make NTP_MAX_EFS + 1 valid EFs. */
 	check_all_results_seen("random", seen, 1U << NTP_PARSE_TOO_MANY_EFS |
 			       1U << NTP_PARSE_TOO_LONG);
 }

@@ -27,7 +27,11 @@
 /* RFC 7822: extension fields are at least 16 octets, 32-bit aligned. */
 #define NTP_EF_HEADER_LEN	4
 #define NTP_EF_MIN_LEN		16
-#define NTP_MAX_EFS		8
+/*
+ * An NTS request (RFC 8915) carries a unique identifier, a cookie, up to
+ * seven placeholders (a client holds eight cookies) and the authenticator.
+ */
+#define NTP_MAX_EFS		10
 
 /* A MAC trailer: 32-bit key id, then the digest (RFC 5905 section 7.3). */
 #define NTP_KEYID_LEN		4
