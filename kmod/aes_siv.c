@@ -6,7 +6,8 @@
  * Every NTS operation has its own key (a client's C2S or S2C key, a cookie
  * master key), so the transforms are per CPU and keyed for each operation;
  * they are allocated at load, in process context, so that softirq never
- * allocates.  The RFC 5297 appendix vectors are checked at load: a module
+ * allocates.  So is a per-CPU kmalloc buffer the CTR pass runs in: callers'
+ * buffers may be on the stack, which a scatterlist must never point at.  The RFC 5297 appendix vectors are checked at load: a module
  * whose AES-SIV does not reproduce them never uses it (and says so).
  */
 
@@ -29,6 +30,7 @@
 struct siv_tfms {
 	struct crypto_shash *cmac;		/* keyed with K1 */
 	struct crypto_sync_skcipher *ctr;	/* keyed with K2 */
+	u8 *bounce;				/* NTPSEC_SIV_MAX_LEN, kmalloc */
 };
 
 static struct siv_tfms __percpu *siv_tfms;
@@ -87,11 +89,13 @@ out:
 	return ret;
 }
 
-/* CTR with Q = V, bits 63 and 31 cleared (RFC 5297 section 2.5). */
-static int ctr(struct crypto_sync_skcipher *tfm, const u8 *v, u8 *buf,
-	       unsigned int len)
+/*
+ * CTR with Q = V, bits 63 and 31 cleared (RFC 5297 section 2.5), on @buf
+ * through the CPU's bounce buffer.
+ */
+static int ctr(struct siv_tfms *t, const u8 *v, u8 *buf, unsigned int len)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, tfm);
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, t->ctr);
 	struct scatterlist sg;
 	u8 iv[BLOCK];
 	int ret;
@@ -101,12 +105,16 @@ static int ctr(struct crypto_sync_skcipher *tfm, const u8 *v, u8 *buf,
 	memcpy(iv, v, BLOCK);
 	iv[8] &= 0x7f;
 	iv[12] &= 0x7f;
-	sg_init_one(&sg, buf, len);
-	skcipher_request_set_sync_tfm(req, tfm);
+	memcpy(t->bounce, buf, len);
+	sg_init_one(&sg, t->bounce, len);
+	skcipher_request_set_sync_tfm(req, t->ctr);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, len, iv);
 	ret = crypto_skcipher_encrypt(req);
 	skcipher_request_zero(req);
+	if (!ret)
+		memcpy(buf, t->bounce, len);
+	memzero_explicit(t->bounce, len);
 	return ret;
 }
 
@@ -127,10 +135,12 @@ int ntpsec_siv_encrypt(const u8 *key, const struct ntpsec_siv_ad *ad,
 
 	if (!siv_ok || nad > NTPSEC_SIV_MAX_AD)
 		return -EOPNOTSUPP;
+	if (len > NTPSEC_SIV_MAX_LEN)
+		return -EMSGSIZE;
 	t = keyed_tfms(key);
 	if (!t)
 		return -EINVAL;
-	return s2v(t->cmac, ad, nad, buf, len, tag) ?: ctr(t->ctr, tag, buf, len);
+	return s2v(t->cmac, ad, nad, buf, len, tag) ?: ctr(t, tag, buf, len);
 }
 
 int ntpsec_siv_decrypt(const u8 *key, const struct ntpsec_siv_ad *ad,
@@ -143,10 +153,12 @@ int ntpsec_siv_decrypt(const u8 *key, const struct ntpsec_siv_ad *ad,
 
 	if (!siv_ok || nad > NTPSEC_SIV_MAX_AD)
 		return -EOPNOTSUPP;
+	if (len > NTPSEC_SIV_MAX_LEN)
+		return -EMSGSIZE;
 	t = keyed_tfms(key);
 	if (!t)
 		return -EINVAL;
-	ret = ctr(t->ctr, tag, buf, len) ?: s2v(t->cmac, ad, nad, buf, len, v);
+	ret = ctr(t, tag, buf, len) ?: s2v(t->cmac, ad, nad, buf, len, v);
 	if (!ret && crypto_memneq(v, tag, BLOCK))
 		ret = -EBADMSG;
 	if (ret)
@@ -223,12 +235,12 @@ static const struct siv_vector {
 /*
  * Each vector: encryption gives the RFC's tag and ciphertext, decryption
  * gives the plaintext back, and a tag with one bit flipped is refused with
- * the buffer wiped.  @buf is kmalloc memory (scatterlists need it).
+ * the buffer wiped.  The buffer is on the stack, as callers' may be.
  */
-static int siv_check(const struct siv_vector *tv, u8 *buf)
+static int siv_check(const struct siv_vector *tv)
 {
 	struct ntpsec_siv_ad ad[3];
-	u8 tag[BLOCK];
+	u8 tag[BLOCK], buf[64];
 	unsigned int i;
 	int ret;
 
@@ -259,14 +271,9 @@ static int siv_self_test(void)
 {
 	unsigned int i;
 	int ret = 0;
-	u8 *buf;
 
-	buf = kmalloc(64, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	for (i = 0; !ret && i < ARRAY_SIZE(siv_vectors); i++)
-		ret = siv_check(&siv_vectors[i], buf);
-	kfree(buf);
+		ret = siv_check(&siv_vectors[i]);
 	return ret;
 }
 
@@ -283,6 +290,7 @@ static void siv_free_tfms(void)
 			crypto_free_shash(t->cmac);
 		if (!IS_ERR_OR_NULL(t->ctr))
 			crypto_free_sync_skcipher(t->ctr);
+		kfree_sensitive(t->bounce);
 	}
 	free_percpu(siv_tfms);
 	siv_tfms = NULL;
@@ -303,6 +311,12 @@ int ntpsec_siv_init(void)
 	for_each_possible_cpu(cpu) {
 		struct siv_tfms *t = per_cpu_ptr(siv_tfms, cpu);
 
+		t->bounce = kmalloc_node(NTPSEC_SIV_MAX_LEN, GFP_KERNEL,
+					 cpu_to_node(cpu));
+		if (!t->bounce) {
+			ret = -ENOMEM;
+			break;
+		}
 		t->cmac = crypto_alloc_shash("cmac(aes)", 0, 0);
 		t->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
 		if (IS_ERR(t->cmac) || IS_ERR(t->ctr)) {
@@ -311,7 +325,7 @@ int ntpsec_siv_init(void)
 		}
 	}
 	if (ret) {
-		pr_warn("no cmac(aes) or ctr(aes) (%d): NTS unavailable\n", ret);
+		pr_warn("AES-SIV transforms unavailable (%d): NTS off\n", ret);
 		siv_free_tfms();
 		return 0;
 	}

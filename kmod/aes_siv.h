@@ -12,6 +12,8 @@
 #define NTPSEC_SIV_KEY_LEN	32
 #define NTPSEC_SIV_TAG_LEN	16
 #define NTPSEC_SIV_MAX_AD	4
+/* The longest plaintext: NTS's is at most 8 cookies, or a client's EFs. */
+#define NTPSEC_SIV_MAX_LEN	1280
 
 struct ntpsec_siv_ad {
 	const u8 *data;
@@ -19,11 +21,12 @@ struct ntpsec_siv_ad {
 };
 
 /*
- * Both work in place on @buf, which must be addressable by a scatterlist
- * (skb data or kmalloc memory, never the stack), and must run with bottom
- * halves disabled (the receive path does): they use this CPU's transforms.
- * Decryption checks the tag in constant time and returns -EBADMSG, with
- * @buf wiped, when it does not match.
+ * Both work in place on @buf (any memory: the cipher runs on a copy in
+ * this CPU's buffer, which a scatterlist can address), at most
+ * NTPSEC_SIV_MAX_LEN octets, and must run with bottom halves disabled (the
+ * receive path does): they use this CPU's transforms.  Decryption checks
+ * the tag in constant time and returns -EBADMSG, with @buf wiped, when it
+ * does not match.
  */
 int ntpsec_siv_encrypt(const u8 *key, const struct ntpsec_siv_ad *ad,
 		       unsigned int nad, u8 *buf, unsigned int len, u8 *tag);

@@ -35,6 +35,17 @@ static struct netlink_range_validation key_id_range = {
 	.max = 65535,
 };
 
+/* One NTS master key of NTPSEC_CMD_SET_NTS_KEYS. */
+static const struct nla_policy ntpsec_nts_key_policy[NTPSEC_A_MAX + 1] = {
+	[NTPSEC_A_NTS_KEY_ID] = { .type = NLA_U32 },
+	[NTPSEC_A_NTS_KEY_SECRET] = NLA_POLICY_EXACT_LEN(NTPSEC_NTS_KEY_LEN),
+	[NTPSEC_A_NTS_KEY_CREATED] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy ntpsec_nts_keys_policy[NTPSEC_A_MAX + 1] = {
+	[NTPSEC_A_NTS_KEY] = NLA_POLICY_NESTED(ntpsec_nts_key_policy),
+};
+
 static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_STATUS_MODULE_VERSION] = { .type = NLA_REJECT },
 	[NTPSEC_A_STATUS_PROTO_VERSION] = { .type = NLA_REJECT },
@@ -79,6 +90,11 @@ static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_CLIENT_LIMITED] = { .type = NLA_REJECT },
 	[NTPSEC_A_CLIENT_FIRST_AGE] = { .type = NLA_REJECT },
 	[NTPSEC_A_CLIENT_LAST_AGE] = { .type = NLA_REJECT },
+	[NTPSEC_A_NTS_KEYS] = NLA_POLICY_NESTED(ntpsec_nts_keys_policy),
+	[NTPSEC_A_NTS_KEY] = { .type = NLA_REJECT },
+	[NTPSEC_A_NTS_KEY_ID] = { .type = NLA_REJECT },
+	[NTPSEC_A_NTS_KEY_SECRET] = { .type = NLA_REJECT },
+	[NTPSEC_A_NTS_KEY_CREATED] = { .type = NLA_REJECT },
 };
 
 static struct genl_family ntpsec_genl_family;
@@ -603,6 +619,108 @@ static int ntpsec_dump_keys(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret ? ret : skb->len;
 }
 
+/*
+ * The whole set or nothing: every key is checked (present fields, unique
+ * ids, at most NTPSEC_NTS_MAX_KEYS) before the old set is replaced.
+ */
+static int ntpsec_set_nts_keys(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ntpsec_net *nn = info_nn(info);
+	struct nlattr *keys_attr = info->attrs[NTPSEC_A_NTS_KEYS];
+	struct nlattr *tb[NTPSEC_A_MAX + 1];
+	struct ntpsec_nts_keys *keys;
+	struct nlattr *a;
+	unsigned int i, n = 0;
+	int rem, ret;
+
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return -ENOMEM;
+	if (keys_attr) {
+		nla_for_each_nested(a, keys_attr, rem) {
+			struct nts_master_key *mk = &keys->mks.key[n];
+
+			if (n == NTPSEC_NTS_MAX_KEYS) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "too many NTS master keys");
+				ret = -E2BIG;
+				goto err;
+			}
+			/* Validated by the nested policy already. */
+			ret = nla_parse_nested(tb, NTPSEC_A_MAX, a,
+					       ntpsec_nts_key_policy,
+					       info->extack);
+			if (ret)
+				goto err;
+			if (!tb[NTPSEC_A_NTS_KEY_ID] ||
+			    !tb[NTPSEC_A_NTS_KEY_SECRET]) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "an NTS key needs an id and a secret");
+				ret = -EINVAL;
+				goto err;
+			}
+			mk->id = nla_get_u32(tb[NTPSEC_A_NTS_KEY_ID]);
+			for (i = 0; i < n; i++) {
+				if (keys->mks.key[i].id == mk->id) {
+					NL_SET_ERR_MSG_ATTR(info->extack, a,
+							    "two NTS keys with one id");
+					ret = -EINVAL;
+					goto err;
+				}
+			}
+			nla_memcpy(mk->key, tb[NTPSEC_A_NTS_KEY_SECRET],
+				   NTPSEC_NTS_KEY_LEN);
+			if (tb[NTPSEC_A_NTS_KEY_CREATED])
+				keys->created[n] =
+					nla_get_u64(tb[NTPSEC_A_NTS_KEY_CREATED]);
+			n++;
+		}
+	}
+	keys->mks.n = n;
+	mutex_lock(&nn->lock);
+	ntpsec_nts_set_keys(nn, n ? keys : NULL);
+	mutex_unlock(&nn->lock);
+	if (!n)
+		kfree(keys);
+	return 0;
+err:
+	kfree_sensitive(keys);
+	return ret;
+}
+
+static int fill_nts_keys(struct sk_buff *skb, struct ntpsec_net *nn)
+{
+	const struct ntpsec_nts_keys *keys;
+	struct nlattr *nest, *one;
+	unsigned int i;
+	int ret = -EMSGSIZE;
+
+	mutex_lock(&nn->lock);
+	keys = rcu_dereference_protected(nn->nts, lockdep_is_held(&nn->lock));
+	nest = nla_nest_start(skb, NTPSEC_A_NTS_KEYS);
+	if (!nest)
+		goto out;
+	for (i = 0; keys && i < keys->mks.n; i++) {
+		one = nla_nest_start(skb, NTPSEC_A_NTS_KEY);
+		if (!one ||
+		    nla_put_u32(skb, NTPSEC_A_NTS_KEY_ID, keys->mks.key[i].id) ||
+		    nla_put_u64_64bit(skb, NTPSEC_A_NTS_KEY_CREATED,
+				      keys->created[i], NTPSEC_A_PAD))
+			goto out;
+		nla_nest_end(skb, one);
+	}
+	nla_nest_end(skb, nest);
+	ret = 0;
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int ntpsec_get_nts_keys(struct sk_buff *skb, struct genl_info *info)
+{
+	return ntpsec_reply(info, NTPSEC_CMD_GET_NTS_KEYS, fill_nts_keys);
+}
+
 static int put_client(struct sk_buff *skb, const struct ntp_rl_entry *e,
 		      u64 now)
 {
@@ -749,6 +867,14 @@ static const struct genl_small_ops ntpsec_genl_ops[] = {
 		/* Reading needs no privilege. */
 		.cmd = NTPSEC_CMD_GET_CLIENTS,
 		.dumpit = ntpsec_dump_clients,
+	}, {
+		.cmd = NTPSEC_CMD_SET_NTS_KEYS,
+		.doit = ntpsec_set_nts_keys,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		/* Ids and ages only: secrets never leave the module. */
+		.cmd = NTPSEC_CMD_GET_NTS_KEYS,
+		.doit = ntpsec_get_nts_keys,
 	},
 };
 

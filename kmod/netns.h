@@ -10,6 +10,7 @@
 #include "../user/wire/ntp_wire.h"
 #include "acl.h"
 #include "auth.h"
+#include "nts.h"
 #include "ratelimit.h"
 #include "stats.h"
 #include "timestamp.h"
@@ -36,6 +37,7 @@ struct ntpsec_net {
 	struct ntpsec_acl __rcu *acl;
 	struct ntpsec_ratelimit __rcu *ratelimit;
 	struct ntpsec_keys keys;
+	struct ntpsec_nts_keys __rcu *nts;
 	struct ntpsec_stats __percpu *stats;
 };
 

@@ -13,6 +13,7 @@
 #include "acl.h"
 #include "auth.h"
 #include "netns.h"
+#include "nts.h"
 #include "ratelimit.h"
 #include "receive.h"
 #include "send.h"
@@ -39,6 +40,7 @@ struct ntpsec_request {
 	unsigned int len;		/* of the NTP payload */
 	ktime_t rx_time;
 	enum ntpsec_ts_source ts_source;
+	const struct ntpsec_nts_keys *nts;	/* an NTS request: the keys */
 };
 
 /* The kinds of reply the fast path sends. */
@@ -115,8 +117,93 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 							       req->rx_time)));
 }
 
+/*
+ * An NTS request whose cookie and authenticator verified (@s), or did not
+ * (@nak): the reply is written into a buffer as long as the request, then
+ * cut to what nts_wire.c wrote, so it can never be longer.  The transmit
+ * timestamp precedes the sealing, as the authenticator covers it.
+ */
+static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
+		       struct sk_buff *skb, const struct ntpsec_request *req,
+		       const u8 *data, struct nts_server_req *s, bool nak)
+{
+	struct ntp_header hdr;
+	struct ntpsec_xmit x;
+	ktime_t tx_time = 0;
+	size_t len;
+
+	if (ntpsec_xmit_prepare(sk, skb, req->len, &x)) {
+		ntpsec_count(nn, NTPSEC_CTR_DROP_TX_ERROR);
+		return;
+	}
+	if (nak) {
+		ntp_kod_reply(&req->pkt.hdr, NTS_KISS_NTSN, &hdr);
+		ntp_write_header(x.payload, &hdr);
+		len = nts_server_nak(data, s, x.payload, req->len);
+	} else {
+		ntp_server_reply(&req->pkt.hdr, server_state(nn),
+				 ktime_to_ntp(req->rx_time), &hdr);
+		tx_time = ktime_get_real();
+		hdr.transmit = ktime_to_ntp(tx_time);
+		ntp_write_header(x.payload, &hdr);
+		len = nts_server_seal(&ntpsec_nts_ops, &req->nts->mks, data, s,
+				      x.payload, req->len);
+	}
+	if (!len || len > req->len) {
+		ntpsec_xmit_abort(&x);
+		ntpsec_count(nn, NTPSEC_CTR_DROP_NTS_ERROR);
+		return;
+	}
+	skb_trim(x.skb, len);
+	ntpsec_xmit_send(sk, &x);
+	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
+	if (nak) {
+		ntpsec_count(nn, NTPSEC_CTR_NTS_NAK);
+		return;
+	}
+	ntpsec_count(nn, NTPSEC_CTR_NTS_OK);
+	ntpsec_count(nn, ts_source_counter[req->ts_source]);
+	ntpsec_count_latency(nn->stats, ktime_to_ns(ktime_sub(tx_time,
+							       req->rx_time)));
+}
+
+/*
+ * Verifies an NTS request and answers it.  Any plaintext the client put in
+ * its authenticator is decrypted into @scratch and thrown away; a request
+ * with more of it than that is the daemon's (returns false: pass it up).
+ */
+static bool serve_nts(struct ntpsec_net *nn, struct sock *sk,
+		      struct sk_buff *skb, const struct ntpsec_request *req,
+		      const u8 *data)
+{
+	struct nts_server_req s;
+	u8 scratch[64];
+
+	switch (nts_server_verify(&ntpsec_nts_ops, &req->nts->mks, data,
+				  &req->pkt, &s, scratch, sizeof(scratch))) {
+	case NTS_OK:
+		answer_nts(nn, sk, skb, req, data, &s, false);
+		break;
+	case NTS_BAD_COOKIE:
+	case NTS_BAD_AUTH:
+		answer_nts(nn, sk, skb, req, data, &s, true);
+		break;
+	case NTS_MALFORMED:
+		ntpsec_count(nn, NTPSEC_CTR_DROP_NTS_MALFORMED);
+		break;
+	case NTS_NO_ROOM:
+		nts_server_done(&s);
+		return false;
+	default:
+		ntpsec_count(nn, NTPSEC_CTR_DROP_NTS_ERROR);
+		break;
+	}
+	nts_server_done(&s);
+	return true;
+}
+
 /* Rate limit, then authentication: the cheap refusal first. */
-static void serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
+static bool serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
 		  const struct ntpsec_request *req, const u8 *data)
 {
 	enum ntpsec_reply_kind kind = NTPSEC_REPLY_TIME;
@@ -130,11 +217,13 @@ static void serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
 		break;
 	case NTPSEC_RL_KOD:
 		answer(nn, sk, skb, req, NTPSEC_REPLY_KOD_RATE, NULL);
-		return;
+		return true;
 	case NTPSEC_RL_DROP:
 		ntpsec_count(nn, NTPSEC_CTR_DROP_RATELIMIT);
-		return;
+		return true;
 	}
+	if (req->nts)
+		return serve_nts(nn, sk, skb, req, data);
 
 	if (req->pkt.mac_len > NTP_KEYID_LEN) {
 		switch (ntpsec_mac_verify(nn, data, &req->pkt, &key)) {
@@ -152,6 +241,7 @@ static void serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	answer(nn, sk, skb, req, kind, key);
+	return true;
 }
 
 int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
@@ -187,12 +277,22 @@ int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 		ntpsec_count(nn, NTPSEC_CTR_DROP_MODE7);
 		goto drop;
 	}
-	/* Extension fields (NTS) are the daemon's, for now. */
-	if (!ntp_is_client_request(&req.pkt.hdr) || req.pkt.n_ef)
+	if (!ntp_is_client_request(&req.pkt.hdr))
 		goto pass_up;
+	/*
+	 * Extension fields: NTS ones are ours once the daemon pushed cookie
+	 * keys; any others (and NTS without keys) are the daemon's.
+	 */
+	req.nts = NULL;
+	if (req.pkt.n_ef) {
+		req.nts = ntpsec_nts_keys(nn);
+		if (!req.nts || !nts_is_nts(&req.pkt))
+			goto pass_up;
+	}
 
 	req.rx_time = ntpsec_rx_timestamp(nn, skb, hook_time, &req.ts_source);
-	serve(nn, sk, skb, &req, data);
+	if (!serve(nn, sk, skb, &req, data))
+		goto pass_up;
 	consume_skb(skb);
 	return 0;
 

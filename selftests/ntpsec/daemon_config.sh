@@ -41,6 +41,7 @@ ktap_check "the ratelimit directive reached the module" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert d["enabled"] and d["interval"] == 1 and d["burst"] == 3 and d["kod"], d
+assert d["client_log"], "ntpsecd keeps the client log: %s" % d
 ' "$rl"
 ktap_check "restrict ignore became a deny rule in the module" python3 -c '
 import json, sys

@@ -21,7 +21,8 @@ ktap_check "the settings read back" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert d == {"enabled": True, "interval": -3, "burst": 4, "leak": 0,
-             "table_size": 1024, "kod": False}, d
+             "table_size": 1024, "kod": False,
+             "client_log": False}, d
 ' "$cfg"
 
 # The flood: 100 requests/s for 4 s from one address; the limit is one per

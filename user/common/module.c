@@ -193,3 +193,35 @@ int module_set_phc_map(const struct phc_map *map)
 
 	return genl_transact(&req);
 }
+
+static int put_nts_keys(struct nl_msg *msg, void *arg)
+{
+	const struct nts_master_keys *mks = arg;
+	struct nlattr *nest, *one;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, NTPSEC_A_NTS_KEYS);
+	if (!nest)
+		return -NLE_NOMEM;
+	for (i = 0; i < mks->n; i++) {
+		one = nla_nest_start(msg, NTPSEC_A_NTS_KEY);
+		if (!one ||
+		    nla_put_u32(msg, NTPSEC_A_NTS_KEY_ID, mks->key[i].id) ||
+		    nla_put(msg, NTPSEC_A_NTS_KEY_SECRET, NTS_KEY_LEN,
+			    mks->key[i].key))
+			return -NLE_NOMEM;
+		nla_nest_end(msg, one);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int module_set_nts_keys(const struct nts_master_keys *mks)
+{
+	struct genl_request req = {
+		.cmd = NTPSEC_CMD_SET_NTS_KEYS, .build = put_nts_keys,
+		.arg = (void *)mks,
+	};
+
+	return genl_transact(&req);
+}

@@ -10,6 +10,7 @@
 #include "phc.h"
 #include "prefix.h"
 #include "../wire/ntp_wire.h"
+#include "../wire/nts_wire.h"
 
 /*
  * Requests that change the ntpsec module, for the daemon, the tool and the
@@ -34,5 +35,7 @@ int module_set_ratelimit(const struct module_ratelimit *rl);
 int module_set_key(const struct ntp_key *key);
 int module_del_key(uint32_t id);
 int module_set_phc_map(const struct phc_map *map);
+/* Replaces the module's NTS master keys (mks->key[0] seals); n 0: none. */
+int module_set_nts_keys(const struct nts_master_keys *mks);
 
 #endif

@@ -19,6 +19,8 @@ static const struct ctl_command commands[] = {
 	  ctl_cmd_clients },
 	{ "keys", "[SUBCOMMAND]", "list, load or delete symmetric keys",
 	  ctl_cmd_keys },
+	{ "nts", "[keys]", "the module's NTS cookie keys: ids and ages",
+	  ctl_cmd_nts },
 	{ "ratelimit", "[SUBCOMMAND]", "show or set per-source rate limiting",
 	  ctl_cmd_ratelimit },
 	{ "status", "", "show the module's version, sockets and server state",

@@ -46,6 +46,7 @@ int ctl_read_ratelimit(struct module_ratelimit *c);
 int ctl_cmd_clients(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_acl(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv);
+int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_sources(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv);

@@ -32,6 +32,7 @@ static const struct family families[] = {
 	{ "kod_rate", "RATE kiss-o'-death replies sent." },
 	{ "ratelimit_leaked", "Requests over the rate limit answered anyway (leak)." },
 	{ "mac", "MAC-authenticated requests, by result." },
+	{ "nts", "NTS-protected requests answered, with time or an NTS NAK." },
 };
 
 static void print_family(FILE *out, const struct family *f,

@@ -38,6 +38,10 @@ const struct counter_desc counter_desc[] = {
 	[NTPSEC_CTR_MAC_OK] = { "mac_ok", "mac", "result=\"ok\"" },
 	[NTPSEC_CTR_MAC_BAD] = { "mac_bad", "mac", "result=\"bad\"" },
 	[NTPSEC_CTR_MAC_UNKNOWN_KEY] = { "mac_unknown_key", "mac", "result=\"unknown_key\"" },
+	[NTPSEC_CTR_NTS_OK] = { "nts_ok", "nts", "result=\"ok\"" },
+	[NTPSEC_CTR_NTS_NAK] = { "nts_nak", "nts", "result=\"nak\"" },
+	[NTPSEC_CTR_DROP_NTS_MALFORMED] = { "drop_nts_malformed", "dropped", "reason=\"nts_malformed\"" },
+	[NTPSEC_CTR_DROP_NTS_ERROR] = { "drop_nts_error", "dropped", "reason=\"nts_error\"" },
 };
 
 /* A counter appended to the uapi without a description fails the build. */

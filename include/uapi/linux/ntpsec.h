@@ -129,6 +129,27 @@
  *   GET replies with NTPSEC_A_KEYS, nested: one NTPSEC_A_KEY per key,
  *   nested, with ID and TYPE.  Secrets are never readable back.
  *
+ * NTPSEC_CMD_SET_NTS_KEYS, NTPSEC_CMD_GET_NTS_KEYS
+ *   The NTS cookie master keys (RFC 8915 section 6), so that the module
+ *   answers NTS-protected requests itself: it opens the request's cookie
+ *   with the key its id names, checks the authenticator with the C2S key,
+ *   and answers with fresh cookies sealed under the first key and the
+ *   authenticator under S2C; a cookie or authenticator that does not verify
+ *   gets an NTS NAK.  The cookie format is user/wire/nts_wire.h's, the
+ *   daemon's own, so either accepts the cookies the other issued.  Without
+ *   keys (or without AES-SIV, see NTPSEC_STATUS_F_NTS_CRYPTO) NTS requests
+ *   go to the owning socket.
+ *     NTPSEC_A_NTS_KEYS                nested: one NTPSEC_A_NTS_KEY per key,
+ *                                      at most NTPSEC_NTS_MAX_KEYS, the
+ *                                      current (sealing) key first
+ *     NTPSEC_A_NTS_KEY                 nested:
+ *       NTPSEC_A_NTS_KEY_ID            NLA_U32, as in the cookies, unique
+ *       NTPSEC_A_NTS_KEY_SECRET        binary, NTPSEC_NTS_KEY_LEN octets
+ *                                      (SET only: never readable back)
+ *       NTPSEC_A_NTS_KEY_CREATED       NLA_U64, Unix seconds (optional)
+ *   SET replaces the whole set (an empty or absent NTPSEC_A_NTS_KEYS
+ *   removes them); GET replies with ids and creation times.
+ *
  * NTPSEC_CMD_GET_CLIENTS (dump)
  *   The sources in the rate limiter's table (see SET_RATELIMIT: it exists
  *   when limiting or the client log is on), one message per source, in
@@ -153,6 +174,8 @@
 #define NTPSEC_ACL_MAX_RULES	256
 #define NTPSEC_KEY_MAX_SECRET	32
 #define NTPSEC_MAX_KEYS		1024
+#define NTPSEC_NTS_MAX_KEYS	8	/* cookie master keys held at once */
+#define NTPSEC_NTS_KEY_LEN	32	/* AES-SIV-CMAC-256 */
 
 enum ntpsec_cmd {
 	NTPSEC_CMD_UNSPEC,
@@ -175,6 +198,8 @@ enum ntpsec_cmd {
 	NTPSEC_CMD_DEL_KEY,
 	NTPSEC_CMD_GET_KEYS,
 	NTPSEC_CMD_GET_CLIENTS,
+	NTPSEC_CMD_SET_NTS_KEYS,
+	NTPSEC_CMD_GET_NTS_KEYS,
 	__NTPSEC_CMD_MAX
 };
 #define NTPSEC_CMD_MAX (__NTPSEC_CMD_MAX - 1)
@@ -229,6 +254,11 @@ enum ntpsec_attr {
 	NTPSEC_A_CLIENT_LIMITED,
 	NTPSEC_A_CLIENT_FIRST_AGE,
 	NTPSEC_A_CLIENT_LAST_AGE,
+	NTPSEC_A_NTS_KEYS,
+	NTPSEC_A_NTS_KEY,
+	NTPSEC_A_NTS_KEY_ID,
+	NTPSEC_A_NTS_KEY_SECRET,
+	NTPSEC_A_NTS_KEY_CREATED,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
@@ -282,6 +312,10 @@ enum ntpsec_counter {
 	NTPSEC_CTR_MAC_OK,		/* answered with a MAC */
 	NTPSEC_CTR_MAC_BAD,		/* wrong MAC: crypto-NAK */
 	NTPSEC_CTR_MAC_UNKNOWN_KEY,	/* unknown key: crypto-NAK */
+	NTPSEC_CTR_NTS_OK,		/* answered with NTS (RFC 8915) */
+	NTPSEC_CTR_NTS_NAK,		/* bad cookie or authenticator: NTS NAK */
+	NTPSEC_CTR_DROP_NTS_MALFORMED,	/* NTS fields missing, repeated, bad */
+	NTPSEC_CTR_DROP_NTS_ERROR,	/* the AEAD or the random source failed */
 	NTPSEC_CTR_MAX
 };
 
