@@ -88,6 +88,12 @@ static void mobilize(struct daemon *d, double now)
 		char port[8];
 		int want, ret, got = 0;
 
+		/* Never time from a server that was meant to authenticate. */
+		if (cs->flags & CONFIG_SERVER_NTS) {
+			log_msg(LOG_WARNING, "%s: the NTS client is not implemented yet; this server is not used",
+				cs->host);
+			continue;
+		}
 		if (cs->flags & CONFIG_SERVER_IPV4)
 			hints.ai_family = AF_INET;
 		if (cs->flags & CONFIG_SERVER_IPV6)
