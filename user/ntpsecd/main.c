@@ -80,6 +80,8 @@ static void mobilize(struct daemon *d, double now)
 {
 	unsigned int i;
 
+	for (i = 0; i < (unsigned int)d->npeers; i++)
+		nts_peer_stop(&d->peers[i]);
 	d->npeers = 0;
 	for (i = 0; i < d->cfg.n_servers; i++) {
 		const struct config_server *cs = &d->cfg.servers[i];
@@ -88,12 +90,6 @@ static void mobilize(struct daemon *d, double now)
 		char port[8];
 		int want, ret, got = 0;
 
-		/* Never time from a server that was meant to authenticate. */
-		if (cs->flags & CONFIG_SERVER_NTS) {
-			log_msg(LOG_WARNING, "%s: the NTS client is not implemented yet; this server is not used",
-				cs->host);
-			continue;
-		}
 		if (cs->flags & CONFIG_SERVER_IPV4)
 			hints.ai_family = AF_INET;
 		if (cs->flags & CONFIG_SERVER_IPV6)
@@ -108,9 +104,15 @@ static void mobilize(struct daemon *d, double now)
 		want = cs->flags & CONFIG_SERVER_POOL ? d->cfg.tos.maxclock : 1;
 		for (ai = res; ai && got < want && d->npeers < DAEMON_MAX_PEERS;
 		     ai = ai->ai_next) {
-			peer_init(&d->peers[d->npeers++], cs,
-				  (struct sockaddr_storage *)ai->ai_addr,
+			struct peer *p = &d->peers[d->npeers];
+
+			peer_init(p, cs, (struct sockaddr_storage *)ai->ai_addr,
 				  ai->ai_addrlen, now);
+			/* Without its NTS client an "nts" server is not used. */
+			if (cs->flags & CONFIG_SERVER_NTS &&
+			    nts_peer_start(d, p, cs->host))
+				continue;
+			d->npeers++;
 			got++;
 		}
 		freeaddrinfo(res);
@@ -308,7 +310,7 @@ static int run(struct daemon *d)
 			pfd[n++] = (struct pollfd){ d->peers[i].fd, POLLIN, 0 };
 		pfd[n++] = (struct pollfd){ d->ctl_fd, POLLIN, 0 };
 		nts_at = n;
-		nts_n = nts_pollfds(d, pfd + n);
+		nts_n = nts_pollfds(d, pfd + n, now);
 		n += nts_n;
 		wake = nts_deadline(d, now, wake);
 		timeout = (int)fmax(0, ceil((wake - now) * 1000));

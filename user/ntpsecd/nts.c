@@ -6,13 +6,18 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "daemon.h"
 #include "log.h"
 #include "nts.h"
+#include "nts_client.h"
 #include "nts_siv.h"
 
 static int64_t wall_now(void)
@@ -81,7 +86,11 @@ fail:
 void nts_stop(struct daemon *d)
 {
 	struct nts_server_side *n = d->nts;
+	int i;
 
+	for (i = 0; i < d->npeers; i++)
+		nts_peer_stop(&d->peers[i]);
+	nts_client_cleanup();
 	if (!n)
 		return;
 	d->srv.nts = NULL;
@@ -93,14 +102,99 @@ void nts_stop(struct daemon *d)
 	d->nts = NULL;
 }
 
-int nts_pollfds(struct daemon *d, struct pollfd *pfd)
+int nts_peer_start(struct daemon *d, struct peer *p, const char *host)
 {
-	return d->nts ? ntske_server_pollfds(&d->nts->ke, pfd) : 0;
+	char err[512] = "";
+
+	if (nts_client_setup(d->cfg.nts.ca, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s: %s", host, err);
+		return -1;
+	}
+	p->nts = calloc(1, sizeof(*p->nts));
+	if (!p->nts) {
+		log_msg(LOG_ERR, "%s: out of memory", host);
+		return -1;
+	}
+	nts_client_init(p->nts, host, &p->addr, p->addrlen);
+	return 0;
+}
+
+void nts_peer_stop(struct peer *p)
+{
+	if (!p->nts)
+		return;
+	nts_client_free(p->nts);
+	free(p->nts);
+	p->nts = NULL;
+}
+
+/*
+ * A key exchange completed: the server may have named another NTP server
+ * or port (RFC 8915 4.1.7, 4.1.8), else NTP goes to the NTS-KE host's
+ * address on the configured port.  Then poll at once.
+ */
+static void peer_negotiated(struct peer *p, double now)
+{
+	struct nts_client *c = p->nts;
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+				  .ai_family = p->addr.ss_family };
+	struct addrinfo *res;
+	uint16_t port = c->ntp_port ? c->ntp_port : p->cfg.port;
+
+	c->negotiated = false;
+	if (c->ntp_server[0] &&
+	    !getaddrinfo(c->ntp_server, NULL, &hints, &res)) {
+		if (res->ai_addrlen <= sizeof(p->addr)) {
+			memcpy(&p->addr, res->ai_addr, res->ai_addrlen);
+			p->addrlen = res->ai_addrlen;
+		}
+		freeaddrinfo(res);
+	}
+	if (p->addr.ss_family == AF_INET)
+		((struct sockaddr_in *)&p->addr)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&p->addr)->sin6_port = htons(port);
+	if (c->ntp_server[0] || c->ntp_port)
+		log_msg(LOG_INFO, "%s: NTP to %s port %u, as NTS-KE said",
+			p->name, c->ntp_server[0] ? c->ntp_server : p->name,
+			port);
+	p->next_poll = now;
+}
+
+int nts_pollfds(struct daemon *d, struct pollfd *pfd, double now)
+{
+	int i, n = d->nts ? ntske_server_pollfds(&d->nts->ke, pfd) : 0;
+
+	for (i = 0; i < d->npeers; i++)
+		if (d->peers[i].nts &&
+		    nts_client_pollfd(d->peers[i].nts, now, &pfd[n]) >= 0)
+			n++;
+	return n;
+}
+
+static short revents_of(const struct pollfd *pfd, int n, int fd)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pfd[i].fd == fd)
+			return pfd[i].revents;
+	return 0;
 }
 
 void nts_process(struct daemon *d, const struct pollfd *pfd, int n,
 		 double now)
 {
+	int i;
+
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = &d->peers[i];
+
+		if (p->nts && p->nts->state != NTSC_IDLE &&
+		    nts_client_process(p->nts, revents_of(pfd, n, p->nts->fd),
+				       now))
+			peer_negotiated(p, now);
+	}
 	if (!d->nts)
 		return;
 	ntske_server_process(&d->nts->ke, pfd, n, now);
@@ -110,7 +204,11 @@ void nts_process(struct daemon *d, const struct pollfd *pfd, int n,
 double nts_deadline(struct daemon *d, double now, double wake)
 {
 	int64_t next;
+	int i;
 
+	for (i = 0; i < d->npeers; i++)
+		if (d->peers[i].nts)
+			wake = nts_client_deadline(d->peers[i].nts, wake);
 	if (!d->nts)
 		return wake;
 	next = nts_keys_next(&d->nts->keys, wall_now());

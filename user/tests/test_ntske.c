@@ -31,6 +31,7 @@
 #include "ktap.h"
 #include "nts_siv.h"
 #include "ntske.h"
+#include "../ntpsecd/nts_client.h"
 #include "../ntpsecd/ntske_server.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -530,6 +531,143 @@ static void test_limits(void)
 	      NTSKE_OK && m.n_cookies == 8);
 }
 
+/* The daemon's NTS client against the server, both driven here. */
+static bool run_client(struct nts_client *c, double limit)
+{
+	double end = mono() + limit;
+	bool done = false;
+
+	while (!done && mono() < end) {
+		struct pollfd pfd;
+		double now = mono();
+
+		if (nts_client_pollfd(c, now, &pfd) < 0) {
+			if (c->state == NTSC_IDLE && c->stats.handshake_failures)
+				return false;
+			usleep(10000);
+			continue;
+		}
+		poll(&pfd, 1, 50);
+		done = nts_client_process(c, pfd.revents, mono());
+	}
+	return done;
+}
+
+static struct sockaddr_storage loopback(uint16_t p)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+	a->sin_family = AF_INET;
+	a->sin_port = htons(p);
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return ss;
+}
+
+static void test_client(void)
+{
+	static struct nts_client c;
+	static uint8_t req[2048], out[2048];
+	struct sockaddr_storage ss = loopback(123);
+	struct nts_session_keys back;
+	struct nts_server_req sr;
+	struct ntp_header h = { .version = 4, .mode = NTP_MODE_CLIENT };
+	struct ntp_packet pkt;
+	char err[256] = "";
+	size_t len, n;
+	unsigned int i;
+
+	CHECKF(!nts_client_setup(cert, err, sizeof(err)), "%s", err);
+	nts_client_init(&c, "localhost", &ss, sizeof(struct sockaddr_in));
+	/* The KE port is the server's, here not 4460. */
+	((struct sockaddr_in *)&c.ke_addr)->sin_port = htons(port);
+	CHECK(!nts_client_ready(&c));
+	CHECK(run_client(&c, 5.0));
+	CHECK(nts_client_ready(&c) && c.n_cookies == 8 && c.stats.handshakes == 1);
+	CHECK(nts_cookie_open(&ops, &ks.mks, c.cookie[0], c.cookie_len[0],
+			      &back) == NTS_OK &&
+	      !memcmp(&back, &c.keys, sizeof(back)));
+
+	/* Eight exchanges: each spends a cookie and gets one back. */
+	for (i = 0; i < 8; i++) {
+		ntp_write_header(req, &h);
+		len = nts_client_build(&c, req, sizeof(req));
+		CHECK(len == 48 + 36 + 104 + 40 && c.n_cookies == 7);
+		CHECK(ntp_parse(req, len, &pkt) == NTP_PARSE_OK);
+		CHECK(nts_server_verify(&ops, &ks.mks, req, &pkt, &sr, out,
+					len) == NTS_OK);
+		ntp_write_header(out, &h);
+		n = nts_server_seal(&ops, &ks.mks, req, &sr, out, len);
+		nts_server_done(&sr);
+		CHECK(n == len && ntp_parse(out, n, &pkt) == NTP_PARSE_OK);
+		CHECK(nts_client_check(&c, out, &pkt, mono()) == NTS_OK);
+		CHECK(c.n_cookies == 8);
+		/* A replay of the same response is refused. */
+		CHECK(nts_client_check(&c, out, &pkt, mono()) != NTS_OK);
+	}
+	/* With one cookie left, placeholders ask for the other seven. */
+	c.n_cookies = 1;
+	ntp_write_header(req, &h);
+	len = nts_client_build(&c, req, sizeof(req));
+	CHECK(len == 48 + 36 + 8 * 104 + 40);
+	CHECK(ntp_parse(req, len, &pkt) == NTP_PARSE_OK && pkt.n_ef == 10);
+	CHECK(nts_server_verify(&ops, &ks.mks, req, &pkt, &sr, out, len) ==
+	      NTS_OK);
+	ntp_write_header(out, &h);
+	n = nts_server_seal(&ops, &ks.mks, req, &sr, out, len);
+	nts_server_done(&sr);
+	CHECK(ntp_parse(out, n, &pkt) == NTP_PARSE_OK);
+	CHECK(nts_client_check(&c, out, &pkt, mono()) == NTS_OK &&
+	      c.n_cookies == 8);
+
+	/* A tampered response is not used; a NAK means a new exchange. */
+	ntp_write_header(req, &h);
+	len = nts_client_build(&c, req, sizeof(req));
+	CHECK(ntp_parse(req, len, &pkt) == NTP_PARSE_OK);
+	ks.mks.key[0].id = 78;		/* the server forgot our cookie's key */
+	ks.mks.key[1].id = 79;
+	CHECK(nts_server_verify(&ops, &ks.mks, req, &pkt, &sr, out, len) ==
+	      NTS_BAD_COOKIE);
+	ntp_kod_reply(&pkt.hdr, NTS_KISS_NTSN, &h);
+	ntp_write_header(out, &h);
+	n = nts_server_nak(req, &sr, out, len);
+	CHECK(ntp_parse(out, n, &pkt) == NTP_PARSE_OK);
+	out[8] ^= 1;	/* the header is not authenticated in a NAK... */
+	CHECK(nts_client_check(&c, out, &pkt, mono()) == NTS_BAD_COOKIE);
+	CHECK(!nts_client_ready(&c) && c.stats.naks == 1);
+	CHECK(run_client(&c, 5.0) && c.n_cookies == 8);
+	CHECK(c.stats.handshakes == 2);
+	nts_client_free(&c);
+	h = (struct ntp_header){ .version = 4, .mode = NTP_MODE_CLIENT };
+
+	/* A certificate for another name: refused, backs off. */
+	nts_client_init(&c, "ntp.example.org", &ss, sizeof(struct sockaddr_in));
+	((struct sockaddr_in *)&c.ke_addr)->sin_port = htons(port);
+	CHECK(!run_client(&c, 5.0));
+	CHECK(!nts_client_ready(&c) && c.stats.handshake_failures == 1 &&
+	      c.next_try > mono() + 1);
+	nts_client_free(&c);
+	/* The address is in the certificate too. */
+	nts_client_init(&c, "127.0.0.1", &ss, sizeof(struct sockaddr_in));
+	((struct sockaddr_in *)&c.ke_addr)->sin_port = htons(port);
+	CHECK(run_client(&c, 5.0) && c.n_cookies == 8);
+	nts_client_free(&c);
+	/* Nobody listening. */
+	nts_client_init(&c, "localhost", &ss, sizeof(struct sockaddr_in));
+	((struct sockaddr_in *)&c.ke_addr)->sin_port = htons(1);
+	CHECK(!run_client(&c, 5.0) && c.stats.handshake_failures == 1);
+	nts_client_free(&c);
+	nts_client_cleanup();
+
+	/* Against the system's CA store our throwaway certificate fails. */
+	CHECK(!nts_client_setup(NULL, err, sizeof(err)));
+	nts_client_init(&c, "localhost", &ss, sizeof(struct sockaddr_in));
+	((struct sockaddr_in *)&c.ke_addr)->sin_port = htons(port);
+	CHECK(!run_client(&c, 5.0) && c.stats.handshake_failures == 1);
+	nts_client_free(&c);
+	nts_client_cleanup();
+}
+
 static void test_server_stop(void)
 {
 	stop = 1;
@@ -548,6 +686,7 @@ static const struct ktap_case cases[] = {
 	{ "server: error records for bad requests", test_bad_requests },
 	{ "server: TLS 1.2, wrong and missing ALPN refused", test_tls_refusals },
 	{ "server: timeout and connection cap", test_limits },
+	{ "client: handshake, cookies, NAK, name checks", test_client },
 	{ "server: stop", test_server_stop },
 };
 
