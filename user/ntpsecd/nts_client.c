@@ -292,10 +292,11 @@ static int export_keys(struct nts_client *c)
 static bool take_response(struct nts_client *c, const struct ntske_msg *m,
 			  double now)
 {
-	char why[128];
 	unsigned int i;
 
 	if (m->have_error) {
+		char why[128];
+
 		snprintf(why, sizeof(why), "the server said: error %u (%s)",
 			 m->error, ntske_error_name(m->error));
 		fail(c, now, why);
@@ -336,9 +337,10 @@ static bool read_response(struct nts_client *c, double now, bool *done)
 	static struct ntske_msg m;
 	enum ntske_parse_result res;
 	size_t got;
-	int ret;
 
 	for (;;) {
+		int ret;
+
 		if (c->len == sizeof(c->buf)) {
 			fail(c, now, "response too long");
 			return false;

@@ -126,7 +126,7 @@ static int parse_line(const char *line, struct nts_master_key *k,
 	unsigned int j, v;
 	int end = 0;
 
-	if (sscanf(line, "key %llu %lld %66s %n", &id, &when, hex, &end) != 3 ||
+	if (sscanf(line, "key %llu %lld %65s %n", &id, &when, hex, &end) != 3 ||
 	    line[end] || id > UINT32_MAX || when < 0 ||
 	    strlen(hex) != 2 * NTS_KEY_LEN)
 		return -1;

@@ -376,12 +376,11 @@ static bool read_request(struct ntske_server *s, struct ntske_conn *c)
 	static struct ntske_msg req;
 	enum ntske_parse_result res;
 	size_t got;
-	int ret;
 
 	for (;;) {
 		/* One octet past the limit tells an oversized request apart. */
-		ret = SSL_read_ex(c->ssl, c->buf + c->len,
-				  NTSKE_MAX_REQUEST + 1 - c->len, &got);
+		int ret = SSL_read_ex(c->ssl, c->buf + c->len,
+				      NTSKE_MAX_REQUEST + 1 - c->len, &got);
 		if (ret != 1) {
 			if (wait_for(c, ret))
 				return true;

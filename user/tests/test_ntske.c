@@ -180,13 +180,13 @@ static void test_parse_random(void)
 	static struct ntske_msg m;
 	uint8_t b[512];
 	unsigned int i, seen[NTSKE_PARSE_RESULTS] = { 0 };
-	size_t len, j;
+	size_t j;
 
 	rng_seed(0x17e5a2b3c4d5e6f7ULL);
 	for (i = 0; i < 100000; i++) {
 		enum ntske_parse_result res;
+		size_t len = good_request(b, sizeof(b));
 
-		len = good_request(b, sizeof(b));
 		if (rng_below(2)) {
 			len = rng_below(sizeof(b));
 			for (j = 0; j < len; j++)
@@ -638,7 +638,6 @@ static void test_client(void)
 	CHECK(run_client(&c, 5.0) && c.n_cookies == 8);
 	CHECK(c.stats.handshakes == 2);
 	nts_client_free(&c);
-	h = (struct ntp_header){ .version = 4, .mode = NTP_MODE_CLIENT };
 
 	/* A certificate for another name: refused, backs off. */
 	nts_client_init(&c, "ntp.example.org", &ss, sizeof(struct sockaddr_in));
