@@ -125,12 +125,15 @@ static int siv_open(void *ctx, const uint8_t *key, const struct nts_ad *ad,
 		    size_t len, uint8_t *pt)
 {
 	struct siv_ctx *s = ctx;
-	uint8_t scratch[1], v[16];
+	uint8_t scratch[1];
 	int outl;
 
-	if (!len)
+	if (!len) {
+		uint8_t v[16];
+
 		return s2v_empty(s, key, ad, n_ad, v) ||
 		       CRYPTO_memcmp(v, siv, sizeof(v)) ? -1 : 0;
+	}
 	if (len > INT_MAX ||
 	    !EVP_DecryptInit_ex2(s->c, s->cipher, key, NULL, NULL) ||
 	    !EVP_CIPHER_CTX_ctrl(s->c, EVP_CTRL_AEAD_SET_TAG, NTS_SIV_LEN,

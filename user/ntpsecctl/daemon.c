@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * ntpsecctl sources, ntpsecctl tracking: what ntpsecd says on its control
+ * ntpsecctl sources, tracking, nts: what ntpsecd says on its control
  * socket (-s SOCKET, default /run/ntpsecd.sock).
  */
 
@@ -133,5 +133,49 @@ int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		printf("%-20s %s\n", names[i][1], field(buf, names[i][0], v, sizeof(v)));
+	return CTL_EXIT_OK;
+}
+
+int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
+{
+	static const char *const names[][2] = {
+		{ "enabled", "NTS server" },
+		{ "current_key", "cookie key id" },
+		{ "keys", "cookie keys held" },
+		{ "next_rotation", "next rotation (s)" },
+		{ "ke_accepted", "NTS-KE connections" },
+		{ "ke_handshakes", "NTS-KE key exchanges" },
+		{ "ke_cookies", "NTS-KE cookies issued" },
+		{ "ke_tls_failed", "NTS-KE TLS failures" },
+		{ "ke_no_alpn", "NTS-KE without ALPN" },
+		{ "ke_bad_requests", "NTS-KE bad requests" },
+		{ "ke_negotiation_failed", "NTS-KE nothing in common" },
+		{ "ke_timeouts", "NTS-KE timeouts" },
+		{ "ke_refused_busy", "NTS-KE refused (busy)" },
+		{ "ke_internal_errors", "NTS-KE internal errors" },
+		{ "ntp_ok", "NTS requests answered" },
+		{ "ntp_nak_cookie", "NTS NAKs, bad cookie" },
+		{ "ntp_nak_auth", "NTS NAKs, bad authenticator" },
+		{ "ntp_malformed", "NTS requests malformed" },
+		{ "ntp_failed", "NTS requests failed" },
+	};
+	char buf[4096], v[64];
+	size_t i;
+	int ret;
+
+	(void)argv;
+	if (argc > 1)
+		return ctl_usage_error("nts takes no arguments");
+	ret = ask("nts\n", buf, sizeof(buf));
+	if (ret || opts->json) {
+		if (!ret)
+			fputs(buf, stdout);
+		return ret;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		field(buf, names[i][0], v, sizeof(v));
+		if (v[0])
+			printf("%-28s %s\n", names[i][1], v);
+	}
 	return CTL_EXIT_OK;
 }

@@ -29,6 +29,8 @@ static const struct ctl_command commands[] = {
 	  ctl_cmd_sources },
 	{ "tracking", "", "ntpsecd's system clock state (control socket)",
 	  ctl_cmd_tracking },
+	{ "nts", "", "ntpsecd's NTS server: key exchanges, NAKs, cookie keys",
+	  ctl_cmd_nts },
 	{ "stats", "", "show the module's counters and processing-time histogram",
 	  ctl_cmd_stats },
 	{ "version", "", "show the versions of this tool and of the module",

@@ -50,6 +50,7 @@ int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_sources(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv);
+int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_stats(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_status(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_version(const struct ctl_options *opts, int argc, char **argv);

@@ -13,10 +13,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
 #include "log.h"
+#include "nts.h"
 
 int control_open(struct daemon *d, const char *path)
 {
@@ -91,6 +93,39 @@ static void tracking(const struct daemon *d, FILE *out)
 		d->kernel ? "true" : "false");
 }
 
+/* NTS server counters: the key exchange, then NTS-protected NTP. */
+static void nts(const struct daemon *d, FILE *out)
+{
+	const struct ntske_stats *k;
+	const struct server_nts_stats *n = &d->srv.nts_stats;
+
+	if (!d->nts) {
+		fprintf(out, "{\"enabled\":false}\n");
+		return;
+	}
+	k = &d->nts->ke.stats;
+	fprintf(out, "{\"enabled\":true,\"current_key\":%u,\"keys\":%u,"
+		"\"next_rotation\":%lld,"
+		"\"ke_accepted\":%llu,\"ke_handshakes\":%llu,\"ke_cookies\":%llu,"
+		"\"ke_tls_failed\":%llu,\"ke_no_alpn\":%llu,"
+		"\"ke_bad_requests\":%llu,\"ke_negotiation_failed\":%llu,"
+		"\"ke_timeouts\":%llu,\"ke_refused_busy\":%llu,"
+		"\"ke_internal_errors\":%llu,"
+		"\"ntp_ok\":%llu,\"ntp_nak_cookie\":%llu,\"ntp_nak_auth\":%llu,"
+		"\"ntp_malformed\":%llu,\"ntp_failed\":%llu}\n",
+		d->nts->keys.mks.key[0].id, d->nts->keys.mks.n,
+		(long long)nts_keys_next(&d->nts->keys, (int64_t)time(NULL)),
+		(unsigned long long)k->accepted, (unsigned long long)k->handshakes,
+		(unsigned long long)k->cookies, (unsigned long long)k->tls_failed,
+		(unsigned long long)k->no_alpn, (unsigned long long)k->bad_requests,
+		(unsigned long long)k->negotiation_failed,
+		(unsigned long long)k->timeouts, (unsigned long long)k->refused_busy,
+		(unsigned long long)k->internal_errors,
+		(unsigned long long)n->ok, (unsigned long long)n->nak_cookie,
+		(unsigned long long)n->nak_auth, (unsigned long long)n->malformed,
+		(unsigned long long)n->failed);
+}
+
 void control_serve(struct daemon *d)
 {
 	char req[64] = "";
@@ -117,6 +152,8 @@ void control_serve(struct daemon *d)
 			sources(d, out);
 		else if (!strcmp(req, "tracking"))
 			tracking(d, out);
+		else if (!strcmp(req, "nts"))
+			nts(d, out);
 		else
 			fprintf(out, "{\"error\":\"unknown request\"}\n");
 	}

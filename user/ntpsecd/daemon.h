@@ -13,6 +13,8 @@
 
 #define DAEMON_MAX_PEERS CONFIG_MAX_SERVERS
 
+struct nts_server_side;
+
 /* Everything the daemon holds; one instance, owned by main(). */
 struct daemon {
 	const char *config_path;
@@ -37,6 +39,8 @@ struct daemon {
 	double sys_offset, sys_jitter;
 	int syspeer;			/* index, or -1 */
 	enum select_outcome outcome;
+
+	struct nts_server_side *nts;	/* "nts enable", else NULL */
 
 	int ctl_fd;			/* control socket, or -1 */
 	const char *ctl_path;

@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "module.h"
+#include "nts.h"
 #include "phc.h"
 
 #define DEFAULT_CONFIG "/etc/ntpsec/ntp.conf"
@@ -79,6 +80,8 @@ static void mobilize(struct daemon *d, double now)
 {
 	unsigned int i;
 
+	for (i = 0; i < (unsigned int)d->npeers; i++)
+		nts_peer_stop(&d->peers[i]);
 	d->npeers = 0;
 	for (i = 0; i < d->cfg.n_servers; i++) {
 		const struct config_server *cs = &d->cfg.servers[i];
@@ -101,9 +104,15 @@ static void mobilize(struct daemon *d, double now)
 		want = cs->flags & CONFIG_SERVER_POOL ? d->cfg.tos.maxclock : 1;
 		for (ai = res; ai && got < want && d->npeers < DAEMON_MAX_PEERS;
 		     ai = ai->ai_next) {
-			peer_init(&d->peers[d->npeers++], cs,
-				  (struct sockaddr_storage *)ai->ai_addr,
+			struct peer *p = &d->peers[d->npeers];
+
+			peer_init(p, cs, (struct sockaddr_storage *)ai->ai_addr,
 				  ai->ai_addrlen, now);
+			/* Without its NTS client an "nts" server is not used. */
+			if (cs->flags & CONFIG_SERVER_NTS &&
+			    nts_peer_start(d, p, cs->host))
+				continue;
+			d->npeers++;
 			got++;
 		}
 		freeaddrinfo(res);
@@ -275,7 +284,7 @@ static void hwts_refresh(struct daemon *d, struct hwts *h, int n)
 
 static int run(struct daemon *d)
 {
-	struct pollfd pfd[2 + DAEMON_MAX_PEERS + 1];
+	struct pollfd pfd[2 + DAEMON_MAX_PEERS + 1 + NTS_POLLFDS];
 	struct hwts hw[CONFIG_MAX_HWTS];
 	double now = mono_now(), start = now, next_hw = now, last_drift = now;
 	int nhw, i;
@@ -283,7 +292,7 @@ static int run(struct daemon *d)
 	hwts_start(d, hw, &nhw);
 	while (!got_quit) {
 		double wake = now + 1.0;
-		int n, timeout;
+		int n, timeout, nts_at, nts_n;
 
 		if (got_reload) {
 			got_reload = 0;
@@ -300,6 +309,10 @@ static int run(struct daemon *d)
 		for (i = 0; i < d->npeers; i++)
 			pfd[n++] = (struct pollfd){ d->peers[i].fd, POLLIN, 0 };
 		pfd[n++] = (struct pollfd){ d->ctl_fd, POLLIN, 0 };
+		nts_at = n;
+		nts_n = nts_pollfds(d, pfd + n, now);
+		n += nts_n;
+		wake = nts_deadline(d, now, wake);
 		timeout = (int)fmax(0, ceil((wake - now) * 1000));
 		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			return 1;
@@ -323,6 +336,7 @@ static int run(struct daemon *d)
 		}
 		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)
 			control_serve(d);
+		nts_process(d, pfd + nts_at, nts_n, now);
 
 		if (d->panic)
 			return 1;	/* clock_update said why */
@@ -431,6 +445,9 @@ int main(int argc, char **argv)
 		log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(errno));
 	if (user && drop_privileges(user))
 		return 1;
+	/* After -u: the cookie key file is the daemon user's own. */
+	if (!d.once && nts_start(&d))
+		return 1;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGHUP, on_signal);
@@ -442,6 +459,7 @@ int main(int argc, char **argv)
 	if (d.discipline && d.synced)
 		clock_write_drift(&d.clk);
 	control_close(&d);
+	nts_stop(&d);
 	server_close(&d.srv);	/* closing the sockets detaches them */
 	keyring_wipe(&d.keys);
 	if (pidfile)

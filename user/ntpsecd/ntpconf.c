@@ -1110,6 +1110,16 @@ static int parse_nts(struct parser *p, struct args *a)
 			p->cfg.nts.enable = 0;
 			continue;
 		}
+		/* Ours: NTPsec rotates daily, always. */
+		if (!strcmp(tok, "cookie-rotate")) {
+			long l;
+
+			if (need(p, a, what, &val) ||
+			    get_long(p, what, val, 60, 30L * 86400, &l))
+				return -1;
+			p->cfg.nts.cookie_rotate = (uint32_t)l;
+			continue;
+		}
 		if (!strcmp(tok, "cert"))
 			dst = p->cfg.nts.cert;
 		else if (!strcmp(tok, "key"))
@@ -1936,6 +1946,8 @@ void config_dump(const struct config *c, FILE *f)
 	dump_path(f, "nts key", c->nts.key);
 	dump_path(f, "nts cookie", c->nts.cookie);
 	dump_path(f, "nts ca", c->nts.ca);
+	if (c->nts.cookie_rotate)
+		fprintf(f, "nts cookie-rotate %u\n", c->nts.cookie_rotate);
 	if (c->nts.enable)
 		fprintf(f, "nts enable\n");
 	for (i = 0; i < c->n_servers; i++)

@@ -189,6 +189,7 @@ struct config {
 		char key[CONFIG_PATH_MAX];
 		char cookie[CONFIG_PATH_MAX];
 		char ca[CONFIG_PATH_MAX];
+		uint32_t cookie_rotate;	/* seconds, 0: daily */
 	} nts;
 
 	uint8_t kernel;			/* enum config_kernel_mode */

@@ -126,7 +126,7 @@ static int parse_line(const char *line, struct nts_master_key *k,
 	unsigned int j, v;
 	int end = 0;
 
-	if (sscanf(line, "key %llu %lld %66s %n", &id, &when, hex, &end) != 3 ||
+	if (sscanf(line, "key %llu %lld %65s %n", &id, &when, hex, &end) != 3 ||
 	    line[end] || id > UINT32_MAX || when < 0 ||
 	    strlen(hex) != 2 * NTS_KEY_LEN)
 		return -1;
@@ -301,15 +301,18 @@ int64_t nts_keys_next(const struct nts_keystore *ks, int64_t now)
 	due = ks->created[0] + ks->rotate;
 	/* A clock stepped back does not postpone rotation forever. */
 	if (ks->created[0] > now + (int64_t)ks->rotate)
-		return 0;
-	return due > now ? due - now : 0;
+		due = now;
+	if (due > now)
+		return due - now;
+	/* Due, but the last try failed: not before the retry. */
+	return ks->retry_at > now ? ks->retry_at - now : 0;
 }
 
 void nts_keys_tick(struct nts_keystore *ks, int64_t now)
 {
 	char err[512];
 
-	if (!ks->mks.n || nts_keys_next(ks, now) || now < ks->retry_at)
+	if (!ks->mks.n || nts_keys_next(ks, now))
 		return;
 	if (nts_keys_rotate(ks, now, err, sizeof(err))) {
 		log_msg(LOG_ERR, "NTS: key rotation failed, the old key stays (retry in a minute): %s",

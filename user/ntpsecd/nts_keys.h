@@ -24,7 +24,7 @@
 
 #include "../wire/nts_wire.h"
 
-#define NTS_KEYS_DEFAULT_PATH	"/var/lib/ntpsec/nts-keys"
+#define NTS_KEYS_DEFAULT_PATH	"/var/lib/ntpsecd/nts-keys"
 #define NTS_KEYS_DEFAULT_ROTATE	86400	/* seconds */
 #define NTS_KEYS_ROTATE_MIN	60
 #define NTS_KEYS_ROTATE_MAX	(30 * 86400)

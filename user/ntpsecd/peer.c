@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "nts_client.h"
 #include "peer.h"
 #include "../wire/ntp_wire.h"
 
@@ -123,7 +124,7 @@ static void schedule(struct peer *p, double now)
 
 int peer_poll(struct peer *p, const struct keyring *keys, double now)
 {
-	uint8_t buf[NTP_HEADER_LEN + NTP_MAC_MAX_LEN];
+	uint8_t buf[PEER_MAX_PACKET];
 	struct ntp_header hdr = {
 		.leap = NTP_LEAP_UNSYNCHRONIZED,
 		.version = p->cfg.version ? p->cfg.version : NTP_VERSION,
@@ -140,6 +141,9 @@ int peer_poll(struct peer *p, const struct keyring *keys, double now)
 	if (p->burst > 0)
 		p->burst--;
 	schedule(p, now);
+	/* No cookie, no request: the key exchange runs meanwhile. */
+	if (p->nts && !nts_client_ready(p->nts))
+		return -1;
 
 	hdr.poll = (int8_t)p->poll;
 	if (getrandom(&p->nonce, sizeof(p->nonce), 0) != sizeof(p->nonce))
@@ -157,6 +161,11 @@ int peer_poll(struct peer *p, const struct keyring *keys, double now)
 		if (!auth_digest(key, buf, len, buf + len + NTP_KEYID_LEN))
 			return -1;
 		len += NTP_KEYID_LEN + auth_digest_len(key->type);
+	}
+	if (p->nts) {
+		len = nts_client_build(p->nts, buf, sizeof(buf));
+		if (!len)
+			return -1;
 	}
 
 	p->fd = open_socket(p);
@@ -208,10 +217,11 @@ static void adapt_poll(struct peer *p)
 	}
 }
 
-static bool read_reply(struct peer *p, uint8_t *buf, size_t *len, double *t4)
+static bool read_reply(struct peer *p, uint8_t *buf, size_t size, size_t *len,
+		       double *t4)
 {
 	char control[128];
-	struct iovec iov = { buf, NTP_HEADER_LEN + NTP_MAC_MAX_LEN + 4 };
+	struct iovec iov = { buf, size };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = control, .msg_controllen = sizeof(control),
@@ -237,13 +247,13 @@ static bool read_reply(struct peer *p, uint8_t *buf, size_t *len, double *t4)
 bool peer_receive(struct peer *p, const struct keyring *keys,
 		  const struct filter_params *fp, double now)
 {
-	uint8_t buf[NTP_HEADER_LEN + NTP_MAC_MAX_LEN + 4];
+	uint8_t buf[PEER_MAX_PACKET + 4];
 	struct filter_sample s;
 	struct ntp_packet pkt;
 	double t2, t3, t4;
 	size_t len;
 
-	if (p->fd < 0 || !read_reply(p, buf, &len, &t4))
+	if (p->fd < 0 || !read_reply(p, buf, sizeof(buf), &len, &t4))
 		return false;
 	/* Anything but one valid reply to our last request is dropped. */
 	if (len > sizeof(buf) - 4 || ntp_parse(buf, len, &pkt) != NTP_PARSE_OK ||
@@ -262,6 +272,21 @@ bool peer_receive(struct peer *p, const struct keyring *keys,
 			p->bogus++;
 			log_msg(LOG_WARNING, "%s: reply fails authentication", p->name);
 			close_request(p);
+			return false;
+		}
+	}
+	if (p->nts) {
+		enum nts_result res = nts_client_check(p->nts, buf, &pkt, now);
+
+		if (res == NTS_BAD_COOKIE) {
+			close_request(p);	/* NAK: a new key exchange */
+			return false;
+		}
+		if (res != NTS_OK) {
+			/* Never time from it; the real reply may still come. */
+			p->bogus++;
+			log_msg(LOG_WARNING, "%s: reply fails NTS authentication: %s",
+				p->name, nts_result_name(res));
 			return false;
 		}
 	}

@@ -11,6 +11,11 @@
 #include "ntpconf.h"
 #include "select.h"
 
+struct nts_client;
+
+/* The largest request or reply: an NTS one with seven placeholders. */
+#define PEER_MAX_PACKET		1280
+
 /*
  * One upstream association (server, or one address of a pool).  Requests
  * leave from a fresh socket with a random source port and carry a random
@@ -46,6 +51,9 @@ struct peer {
 	enum select_state state;
 
 	uint64_t sent, received, bogus, kod;
+
+	/* "nts": its NTS client (nts_client.c); NULL for plain or MAC. */
+	struct nts_client *nts;
 };
 
 void peer_init(struct peer *p, const struct config_server *cfg,

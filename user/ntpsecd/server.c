@@ -261,13 +261,79 @@ static const enum ntpsec_counter parse_drop[NTP_PARSE_RESULTS] = {
 	[NTP_PARSE_BAD_TRAILER] = NTPSEC_CTR_DROP_BAD_TRAILER,
 };
 
+/* The header of a normal reply, transmit timestamp written last. */
+static void reply_header(struct server *srv, struct request *req,
+			 uint8_t *out)
+{
+	struct ntp_header hdr;
+	struct timespec tx;
+
+	if (!req->have_rx)
+		clock_gettime(CLOCK_REALTIME, &req->rx);
+	srv->ctr[req->have_rx ? NTPSEC_CTR_TS_SW : NTPSEC_CTR_TS_HOOK]++;
+	ntp_server_reply(&req->pkt.hdr, srv->have_state ? &srv->state : NULL,
+			 timespec_to_ntp(&req->rx), &hdr);
+	clock_gettime(CLOCK_REALTIME, &tx);
+	hdr.transmit = timespec_to_ntp(&tx);
+	ntp_write_header(out, &hdr);
+}
+
+/*
+ * An NTS request: verified, then answered with fresh cookies under S2C, or
+ * NAKed (kiss code NTSN, the unique identifier echoed, nothing else).  The
+ * shared code sizes both against the request: never longer than it.
+ */
+static void answer_nts(struct server *srv, int fd, struct request *req)
+{
+	static uint8_t out[MAX_DATAGRAM];
+	struct server_nts_stats *st = &srv->nts_stats;
+	struct nts_server_req s;
+	struct ntp_header hdr;
+	enum nts_result res;
+	size_t len = 0;
+
+	res = nts_server_verify(srv->nts, srv->nts_keys, req->buf, &req->pkt,
+				&s, out, req->len);
+	switch (res) {
+	case NTS_OK:
+		reply_header(srv, req, out);
+		len = nts_server_seal(srv->nts, srv->nts_keys, req->buf, &s,
+				      out, req->len);
+		nts_server_done(&s);
+		if (len)
+			st->ok++;
+		else
+			st->failed++;
+		break;
+	case NTS_BAD_COOKIE:
+	case NTS_BAD_AUTH:
+		ntp_kod_reply(&req->pkt.hdr, NTS_KISS_NTSN, &hdr);
+		ntp_write_header(out, &hdr);
+		len = nts_server_nak(req->buf, &s, out, req->len);
+		if (res == NTS_BAD_COOKIE)
+			st->nak_cookie++;
+		else
+			st->nak_auth++;
+		break;
+	case NTS_MALFORMED:
+		st->malformed++;
+		break;
+	default:
+		st->failed++;
+		break;
+	}
+	if (len && len <= req->len)
+		send_reply(srv, fd, req, out, len);
+	else if (len)
+		srv->ctr[NTPSEC_CTR_DROP_TX_ERROR]++;
+}
+
 /* The answer to one client request, or nothing; never longer than it. */
 static void answer(struct server *srv, int fd, struct request *req)
 {
 	uint8_t out[NTP_HEADER_LEN + NTP_MAC_MAX_LEN];
 	const struct ntp_key *key = NULL;
 	struct ntp_header hdr;
-	struct timespec tx;
 	size_t len = NTP_HEADER_LEN;
 	bool nak = false;
 
@@ -289,6 +355,10 @@ static void answer(struct server *srv, int fd, struct request *req)
 			return;
 		}
 	}
+	if (srv->nts && req->pkt.n_ef && nts_is_nts(&req->pkt)) {
+		answer_nts(srv, fd, req);
+		return;
+	}
 	if (req->pkt.mac_len > NTP_KEYID_LEN) {
 		key = keyring_find(srv->keys, req->pkt.key_id);
 		if (!key) {
@@ -302,16 +372,8 @@ static void answer(struct server *srv, int fd, struct request *req)
 			srv->ctr[NTPSEC_CTR_MAC_OK]++;
 		}
 	}
-	if (!req->have_rx)
-		clock_gettime(CLOCK_REALTIME, &req->rx);
-	srv->ctr[req->have_rx ? NTPSEC_CTR_TS_SW : NTPSEC_CTR_TS_HOOK]++;
-	ntp_server_reply(&req->pkt.hdr, srv->have_state ? &srv->state : NULL,
-			 timespec_to_ntp(&req->rx), &hdr);
-
 	/* The transmit timestamp is the last thing written but the MAC. */
-	clock_gettime(CLOCK_REALTIME, &tx);
-	hdr.transmit = timespec_to_ntp(&tx);
-	ntp_write_header(out, &hdr);
+	reply_header(srv, req, out);
 	if (nak) {
 		ntp_put_be32(out + len, 0);
 		len += NTP_KEYID_LEN;

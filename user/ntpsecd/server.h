@@ -9,6 +9,7 @@
 #include "access.h"
 #include "auth.h"
 #include "../wire/ntp_ratelimit.h"
+#include "../wire/nts_wire.h"
 
 struct server_ratelimit {
 	bool enabled;
@@ -17,6 +18,15 @@ struct server_ratelimit {
 	uint64_t interval_ns, tolerance_ns;
 	unsigned int sets;		/* table has sets * NTP_RL_WAYS entries */
 	struct ntp_rl_entry *table;
+};
+
+/* NTS-protected requests (RFC 8915 section 5), one counter per outcome. */
+struct server_nts_stats {
+	uint64_t ok;			/* verified and answered */
+	uint64_t nak_cookie;		/* NTSN: unknown or forged cookie */
+	uint64_t nak_auth;		/* NTSN: authenticator did not verify */
+	uint64_t malformed;		/* NTS fields wrong: dropped */
+	uint64_t failed;		/* no room, crypto error: dropped */
 };
 
 /*
@@ -33,6 +43,10 @@ struct server {
 	bool have_state;
 	uint64_t ctr[NTPSEC_CTR_MAX];
 	uint64_t unserved;		/* modes 6, 1, 2, 5: not answered */
+	/* NTS: set while "nts enable" is in force, else NULL. */
+	const struct nts_aead_ops *nts;
+	const struct nts_master_keys *nts_keys;
+	struct server_nts_stats nts_stats;
 };
 
 /* Binds the wildcard addresses of @port, IPv6 only on the IPv6 socket. */

@@ -425,6 +425,11 @@ static void test_syntax(void)
 	      cfg.system & CONFIG_SYS_NTP);
 	CHECK(parse("nts enable cert /c key /k\nnts disable\n", &cfg) == 0 &&
 	      !cfg.nts.enable);
+	CHECK(parse("nts cookie-rotate 3600\n", &cfg) == 0 &&
+	      cfg.nts.cookie_rotate == 3600);
+	CHECK(round_trips(&cfg));
+	CHECK(parse("nts cookie-rotate 59\n", &cfg) == -1);
+	CHECK(parse("nts cookie-rotate\n", &cfg) == -1);
 	CHECK(parse("ratelimit\n", &cfg) == 0 && cfg.ratelimit.enabled &&
 	      cfg.ratelimit.table == 16384 && !cfg.ratelimit.kod);
 	CHECK(parse("ratelimit interval -10 table 256\n"
