@@ -24,8 +24,8 @@ json_ok() {	# JSON PYTHON-EXPR: the expression over d holds
 }
 
 ip netns exec ntps ntpsec_ntsprobe keys 42 3
-ktap_check "three master keys pushed, ntpsecctl nts lists their ids only" bash -c '
-out=$(ip netns exec ntps ntpsecctl --json nts)
+ktap_check "three master keys pushed, ntpsecctl nts keys lists their ids only" bash -c '
+out=$(ip netns exec ntps ntpsecctl --json nts keys)
 echo "# $out"
 python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert [k[\"id\"] for k in d[\"keys\"]] == [100,101,102] and d[\"keys\"][0][\"current\"], d" "$out" &&
 ! grep -qi secret <<<"$out"'

@@ -136,7 +136,7 @@ int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
-int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
+int ctl_nts_daemon(const struct ctl_options *opts)
 {
 	static const char *const names[][2] = {
 		{ "enabled", "NTS server" },
@@ -163,9 +163,6 @@ int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	(void)argv;
-	if (argc > 1)
-		return ctl_usage_error("nts takes no arguments");
 	ret = ask("nts\n", buf, sizeof(buf));
 	if (ret || opts->json) {
 		if (!ret)
@@ -177,5 +174,28 @@ int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
 		if (v[0])
 			printf("%-28s %s\n", names[i][1], v);
 	}
+	return CTL_EXIT_OK;
+}
+
+/* A new current cookie key now; ntpsecd checks that we may ask. */
+int ctl_nts_rotate(const struct ctl_options *opts)
+{
+	char buf[512], v[64];
+	int ret;
+
+	ret = ask("nts-rotate\n", buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (!strstr(buf, "\"rotated\":true")) {
+		field(buf, "error", v, sizeof(v));
+		fprintf(stderr, "ntpsecctl: ntpsecd did not rotate: %s\n", v[0] ? v : buf);
+		return strstr(buf, "permission denied") ? CTL_EXIT_PERMISSION :
+							  CTL_EXIT_FAILURE;
+	}
+	if (opts->json)
+		fputs(buf, stdout);
+	else
+		printf("cookie key %s is current\n",
+		       field(buf, "current_key", v, sizeof(v)));
 	return CTL_EXIT_OK;
 }

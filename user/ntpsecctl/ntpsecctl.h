@@ -46,11 +46,13 @@ int ctl_read_ratelimit(struct module_ratelimit *c);
 int ctl_cmd_clients(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_acl(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_keys(const struct ctl_options *opts, int argc, char **argv);
-int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_ratelimit(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_sources(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv);
+/* The parts of "nts" that ask ntpsecd (daemon.c). */
+int ctl_nts_daemon(const struct ctl_options *opts);
+int ctl_nts_rotate(const struct ctl_options *opts);
 int ctl_cmd_stats(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_status(const struct ctl_options *opts, int argc, char **argv);
 int ctl_cmd_version(const struct ctl_options *opts, int argc, char **argv);

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * ntpsecctl nts: the NTS cookie master keys the module holds, by id and
- * age (never the secrets: the module does not give them back).  The first
- * seals new cookies; all of them open cookies clients still hold.
+ * ntpsecctl nts [keys | rotate]
+ *   nts         ntpsecd's NTS server: key exchanges, NAKs, cookie keys
+ *               (control socket; see daemon.c)
+ *   nts keys    the cookie master keys the module holds, by id and age
+ *               (never the secrets: the module does not give them back);
+ *               the first seals new cookies, all open cookies clients hold
+ *   nts rotate  ntpsecd makes a new current key now and pushes it
  */
 
 #include "config.h"
@@ -93,7 +97,7 @@ static void print_keys(const struct nts_key_list *l, bool json)
 	}
 }
 
-int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
+static int module_keys(const struct ctl_options *opts)
 {
 	struct nts_key_list l = { 0 };
 	struct genl_request req = {
@@ -103,10 +107,19 @@ int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
 	};
 	int ret;
 
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "keys")))
-		return ctl_usage_error("nts [keys]");
 	ret = genl_transact(&req);
 	if (ret == CTL_EXIT_OK)
 		print_keys(&l, opts->json);
 	return ret;
+}
+
+int ctl_cmd_nts(const struct ctl_options *opts, int argc, char **argv)
+{
+	if (argc == 1)
+		return ctl_nts_daemon(opts);
+	if (argc == 2 && !strcmp(argv[1], "keys"))
+		return module_keys(opts);
+	if (argc == 2 && !strcmp(argv[1], "rotate"))
+		return ctl_nts_rotate(opts);
+	return ctl_usage_error("nts [keys | rotate]");
 }

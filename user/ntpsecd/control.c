@@ -126,6 +126,38 @@ static void nts(const struct daemon *d, FILE *out)
 		(unsigned long long)n->failed);
 }
 
+/*
+ * "nts-rotate": a new current cookie key now (pushed to the module like a
+ * scheduled one).  It changes the server, so only root or the daemon's own
+ * user may ask, whatever the socket's file mode lets connect.
+ */
+static void nts_rotate(struct daemon *d, int fd, FILE *out)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char err[256];
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		fprintf(out, "{\"error\":\"permission denied\"}\n");
+		return;
+	}
+	if (!d->nts) {
+		fprintf(out, "{\"error\":\"NTS is not enabled\"}\n");
+		return;
+	}
+	if (nts_keys_rotate(&d->nts->keys, (int64_t)time(NULL), err,
+			    sizeof(err))) {
+		log_msg(LOG_ERR, "NTS: rotation asked for failed: %s", err);
+		fprintf(out, "{\"error\":\"rotation failed, see the log\"}\n");
+		return;
+	}
+	log_msg(LOG_NOTICE, "NTS: cookie key %u is current (rotated on request)",
+		d->nts->keys.mks.key[0].id);
+	fprintf(out, "{\"rotated\":true,\"current_key\":%u}\n",
+		d->nts->keys.mks.key[0].id);
+}
+
 void control_serve(struct daemon *d)
 {
 	char req[64] = "";
@@ -154,6 +186,8 @@ void control_serve(struct daemon *d)
 			tracking(d, out);
 		else if (!strcmp(req, "nts"))
 			nts(d, out);
+		else if (!strcmp(req, "nts-rotate"))
+			nts_rotate(d, fd, out);
 		else
 			fprintf(out, "{\"error\":\"unknown request\"}\n");
 	}

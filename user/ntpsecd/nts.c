@@ -16,6 +16,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "module.h"
 #include "nts.h"
 #include "nts_client.h"
 #include "nts_siv.h"
@@ -28,13 +29,15 @@ static int64_t wall_now(void)
 int nts_module_push_keys(const struct nts_master_keys *mks, void *daemon)
 {
 	struct daemon *d = daemon;
-	static bool said;
 
-	(void)mks;
-	if (d->kernel && !said) {
-		log_msg(LOG_INFO, "NTS: the module cannot take cookie keys yet; NTS requests are passed up and served here");
-		said = true;
+	if (!d->kernel)
+		return 0;
+	if (module_set_nts_keys(mks)) {
+		log_msg(LOG_ERR, "NTS: the module refused the cookie keys");
+		return -1;
 	}
+	log_msg(LOG_INFO, "NTS: %u cookie keys in the module (current id %u): it answers NTS requests",
+		mks->n, mks->n ? mks->key[0].id : 0);
 	return 0;
 }
 
@@ -95,6 +98,12 @@ void nts_stop(struct daemon *d)
 		return;
 	d->srv.nts = NULL;
 	d->srv.nts_keys = NULL;
+	/* No cookie key outlives the daemon in the kernel. */
+	if (d->kernel) {
+		struct nts_master_keys none = { 0 };
+
+		module_set_nts_keys(&none);
+	}
 	ntske_server_close(&n->ke);
 	nts_keys_wipe(&n->keys);
 	nts_siv_uninit(&n->ops);

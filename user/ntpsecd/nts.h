@@ -46,9 +46,8 @@ void nts_peer_stop(struct peer *p);
 
 /*
  * The boundary to the module: the daemon hands it the current and the old
- * master keys whenever they change, so that the kernel opens and issues
- * the same cookies.  The netlink command comes with the kernel half of
- * NTS; until then this only says so once.
+ * master keys whenever they change (NTPSEC_CMD_SET_NTS_KEYS), so that the
+ * kernel opens and issues the same cookies.
  */
 int nts_module_push_keys(const struct nts_master_keys *mks, void *daemon);
 
