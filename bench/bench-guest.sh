@@ -3,7 +3,8 @@
 #
 # bench-guest.sh - the benchmark, inside the test VM (bench/run.sh boots it).
 # Serves the same NTP client load, in turn, from the kernel fast path
-# (ntpsec.ko with ntpsec_testserver attached), chronyd and NTPsec's ntpd,
+# (ntpsec.ko with ntpsec_testserver attached), ntpsecd's own userspace
+# server (the fallback without the module), chronyd and NTPsec's ntpd,
 # over the selftests' veth pair (ntpc -> ntps), and measures each one's CPU
 # time per answered request, its highest rate with loss under 1% and its
 # processing time (transmit minus receive timestamp in its replies); then
@@ -35,7 +36,7 @@ IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
 STEP=${BENCH_STEP:-3}			# seconds per search step
 SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
 SOCKETS=${BENCH_SOCKETS:-16}
-SERVERS=${BENCH_SERVERS:-kernel chronyd ntpd floor}
+SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor}
 NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
 SERVER_CPU=0
 LOAD_CPU=1
@@ -115,6 +116,26 @@ stop_kernel() {
 	log "module counters: rx $(counter rx) answered $(counter answered) passed_up $(counter passed_up)"
 	stop_server
 	unload_module
+}
+
+# ntpsecd without the module: its userspace server, the fallback.  With no
+# sources it answers as unsynchronized through the same code as when
+# synchronized; "disable ntp" keeps it off the clock; no limits configured.
+start_ntpsecd() {
+	command -v ntpsecd >/dev/null || { echo "SKIP: no ntpsecd"; return 1; }
+	unload_module
+	cat >"$state/ntpsecd.conf" <<-EOF
+	disable ntp
+	kernel off
+	EOF
+	taskset -c $SERVER_CPU ip netns exec ntps ntpsecd -n \
+		-c "$state/ntpsecd.conf" -s "$state/ntpsecd.sock" \
+		-l "$state/ntpsecd.log" >"$state/ntpsecd.out" 2>&1 &
+	SERVER_PID=$!
+}
+
+stop_ntpsecd() {
+	stop_server
 }
 
 # chronyd serving from its local reference, never touching the clock (-x).
@@ -240,7 +261,8 @@ import json, os, sys
 
 state, rate, sockets = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 servers = sys.argv[4:]
-label = {"kernel": "ntpsec.ko fast path", "chronyd": "chronyd",
+label = {"kernel": "ntpsec.ko fast path", "ntpsecd": "ntpsecd (userspace)",
+         "chronyd": "chronyd",
          "ntpd": "NTPsec ntpd", "floor": "no server (closed port)"}
 
 def load(name, part):

@@ -11,7 +11,7 @@
 #
 # Environment (passed to the guest): BENCH_RATE (the common load, /s),
 # BENCH_DURATION, BENCH_IDLE, BENCH_STEP (seconds), BENCH_SEARCH_FROM,
-# BENCH_SOCKETS, BENCH_SERVERS (subset of "kernel chronyd ntpd floor");
+# BENCH_SOCKETS, BENCH_SERVERS (subset of "kernel ntpsecd chronyd ntpd floor");
 # NTPSEC_VM_MEM, NTPSEC_BUILDDIR and NTPSEC_BUILD as for the selftests;
 # NTPSEC_LOADGEN, a ready-built generator.  The VM always has two CPUs.
 set -euo pipefail
@@ -71,7 +71,7 @@ fi
 vmbuild=$out/vm
 mkdir -p "$vmbuild"
 ln -sfn "$build/$kver" "$vmbuild/$kver"
-servers=${BENCH_SERVERS:-kernel chronyd ntpd floor}
+servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor}
 {
 	echo "BENCH_LOADGEN='$loadgen'"
 	for v in BENCH_RATE BENCH_DURATION BENCH_IDLE BENCH_STEP \
