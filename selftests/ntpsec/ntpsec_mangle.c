@@ -10,8 +10,10 @@
  *          shared wire parser, as the module must classify it, so the
  *          report says what every counter should have grown by.
  *   legit  plain NTPv4 client requests, to measure a client's success rate.
- *   spoof  NTPv4 client requests over a raw IPv4 socket from -N distinct
- *          source addresses starting at -P (their replies go nowhere).
+ *   spoof  NTPv4 client requests over a raw socket from -N distinct
+ *          sources: IPv4 addresses counting up from -P, or IPv6 /64s
+ *          counting up in the fourth group of -P (interface id kept).
+ *          Their replies go nowhere.
  *
  *   ntpsec_mangle [-m mix|legit|spoof] [-n COUNT] [-d SECONDS] [-r PPS]
  *                 [-S SEED] [-K KEYFILE] [-b SRCADDR] [-w WAIT]
@@ -39,6 +41,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
 
@@ -118,7 +121,9 @@ struct mg_config {
 	uint64_t seed;
 	double wait;
 	struct keyring keys;
+	int spoof_family;
 	uint32_t spoof_base;		/* host order */
+	struct in6_addr spoof_base6;
 	uint32_t spoof_n;
 };
 
@@ -450,10 +455,10 @@ static int mg_open(const struct mg_config *cfg, unsigned int i)
 {
 	int fd, size = MG_RCVBUF;
 
-	if (cfg->mode == MG_SPOOF) {
-		fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-		return fd;
-	}
+	/* IPPROTO_RAW: the header is ours, in either family. */
+	if (cfg->mode == MG_SPOOF)
+		return socket(cfg->spoof_family, SOCK_RAW | SOCK_CLOEXEC,
+			      IPPROTO_RAW);
 	fd = socket(cfg->server[i].ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -471,26 +476,65 @@ err:
 	return -1;
 }
 
-/* RFC 768 checksum over the IPv4 pseudo-header, UDP header and payload. */
-static uint16_t mg_udp4_csum(const struct iphdr *ip, const uint8_t *udp,
-			     size_t len)
+static uint32_t mg_sum16(const uint8_t *p, size_t len)
 {
 	uint32_t sum = 0;
 	size_t i;
 
-	sum += ntohl(ip->saddr) >> 16;
-	sum += ntohl(ip->saddr) & 0xffff;
-	sum += ntohl(ip->daddr) >> 16;
-	sum += ntohl(ip->daddr) & 0xffff;
-	sum += IPPROTO_UDP + (uint32_t)len;
 	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)udp[i] << 8 | udp[i + 1];
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	return sum;
+}
+
+/*
+ * RFC 768 checksum over the pseudo-header (the two addresses of @alen
+ * octets each, the protocol and the length), the UDP header and payload.
+ */
+static uint16_t mg_udp_csum(const uint8_t *saddr, const uint8_t *daddr,
+			    size_t alen, const uint8_t *udp, size_t len)
+{
+	uint32_t sum = mg_sum16(saddr, alen) + mg_sum16(daddr, alen) +
+		       IPPROTO_UDP + (uint32_t)len + mg_sum16(udp, len);
+
 	if (len & 1)
 		sum += (uint32_t)udp[len - 1] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	sum = ~sum & 0xffff;
 	return (uint16_t)(sum ? sum : 0xffff);
+}
+
+/* The same over IPv6, from the /64 number sent % spoof_n. */
+static ssize_t mg_send_spoofed6(struct mg_state *st, int fd,
+				const uint8_t *payload, size_t len)
+{
+	const struct mg_config *cfg = st->cfg;
+	struct sockaddr_in6 dst = *(const struct sockaddr_in6 *)&cfg->server[0];
+	uint8_t pkt[sizeof(struct ip6_hdr) + sizeof(struct udphdr) + NTP_HEADER_LEN];
+	struct ip6_hdr *ip6 = (struct ip6_hdr *)pkt;
+	struct udphdr *uh = (struct udphdr *)(pkt + sizeof(*ip6));
+	uint16_t net = (uint16_t)(ntp_get_be16(cfg->spoof_base6.s6_addr + 6) +
+				  st->sent % cfg->spoof_n);
+	ssize_t n;
+
+	memset(pkt, 0, sizeof(pkt));
+	ip6->ip6_flow = htonl(6U << 28);
+	ip6->ip6_plen = htons((uint16_t)(sizeof(*uh) + len));
+	ip6->ip6_nxt = IPPROTO_UDP;
+	ip6->ip6_hlim = 64;
+	ip6->ip6_src = cfg->spoof_base6;
+	ntp_put_be16(ip6->ip6_src.s6_addr + 6, net);
+	ip6->ip6_dst = dst.sin6_addr;
+	uh->source = htons((uint16_t)(1024 + mg_below(st, 64000)));
+	uh->dest = dst.sin6_port;
+	uh->len = ip6->ip6_plen;
+	memcpy(pkt + sizeof(*ip6) + sizeof(*uh), payload, len);
+	uh->check = htons(mg_udp_csum(ip6->ip6_src.s6_addr, ip6->ip6_dst.s6_addr,
+				      16, (uint8_t *)uh, sizeof(*uh) + len));
+	dst.sin6_port = 0;	/* a raw socket's "port" is its protocol */
+	n = sendto(fd, pkt, sizeof(pkt), 0, (const struct sockaddr *)&dst,
+		   sizeof(dst));
+	return n < 0 ? n : (ssize_t)len;
 }
 
 /* One request over the raw socket, from source number @seq % spoof_n. */
@@ -516,7 +560,9 @@ static ssize_t mg_send_spoofed(struct mg_state *st, int fd,
 	uh->dest = dst->sin_port;
 	uh->len = htons((uint16_t)(sizeof(*uh) + len));
 	memcpy(pkt + sizeof(*ip) + sizeof(*uh), payload, len);
-	uh->check = htons(mg_udp4_csum(ip, (uint8_t *)uh, sizeof(*uh) + len));
+	uh->check = htons(mg_udp_csum((uint8_t *)&ip->saddr,
+				      (uint8_t *)&ip->daddr, 4, (uint8_t *)uh,
+				      sizeof(*uh) + len));
 	n = sendto(fd, pkt, sizeof(pkt), 0, (const struct sockaddr *)dst,
 		   sizeof(*dst));
 	return n < 0 ? n : (ssize_t)len;
@@ -580,7 +626,9 @@ static int mg_run(struct mg_state *st)
 		len = mg_next(st, buf, seq);
 		fd = st->fd[seq % cfg->n_servers];
 		for (;;) {
-			if (cfg->mode == MG_SPOOF)
+			if (cfg->mode == MG_SPOOF && cfg->spoof_family == AF_INET6)
+				n = mg_send_spoofed6(st, fd, buf, len);
+			else if (cfg->mode == MG_SPOOF)
 				n = mg_send_spoofed(st, fd, buf, len);
 			else
 				n = send(fd, buf, len, 0);
@@ -709,9 +757,15 @@ static void mg_parse_args(int argc, char **argv, struct mg_config *cfg)
 			cfg->wait = strtod(optarg, NULL);
 			break;
 		case 'P':
-			if (inet_pton(AF_INET, optarg, &a) != 1)
+			if (inet_pton(AF_INET, optarg, &a) == 1) {
+				cfg->spoof_family = AF_INET;
+				cfg->spoof_base = ntohl(a.s_addr);
+			} else if (inet_pton(AF_INET6, optarg,
+					     &cfg->spoof_base6) == 1) {
+				cfg->spoof_family = AF_INET6;
+			} else {
 				mg_usage();
-			cfg->spoof_base = ntohl(a.s_addr);
+			}
 			break;
 		case 'N':
 			cfg->spoof_n = (uint32_t)strtoul(optarg, NULL, 10);
@@ -729,8 +783,9 @@ static void mg_parse_args(int argc, char **argv, struct mg_config *cfg)
 				   &cfg->server_len[cfg->n_servers], NTP_PORT))
 			mg_usage();
 	if (cfg->mode == MG_SPOOF &&
-	    (cfg->n_servers != 1 || cfg->server[0].ss_family != AF_INET ||
-	     !cfg->spoof_base))
+	    (cfg->n_servers != 1 || !cfg->spoof_family ||
+	     cfg->server[0].ss_family != cfg->spoof_family ||
+	     (cfg->spoof_family == AF_INET6 && cfg->spoof_n > 65536)))
 		mg_usage();
 }
 
