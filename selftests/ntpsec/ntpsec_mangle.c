@@ -353,10 +353,10 @@ static void mg_sign(struct mg_state *st, uint8_t *buf, size_t len)
 static void mg_mutate(struct mg_state *st, uint8_t *buf, size_t len)
 {
 	unsigned int i, n = 1 + mg_below(st, 4);
-	size_t at;
 
 	for (i = 0; i < n; i++) {
-		at = mg_below(st, (uint32_t)len);
+		size_t at = mg_below(st, (uint32_t)len);
+
 		if (at >= MG_TS_OFFSET && at < MG_TS_OFFSET + 8)
 			continue;
 		buf[at] ^= (uint8_t)(1 << mg_below(st, 8));
@@ -438,15 +438,17 @@ static void mg_drain(struct mg_state *st, int timeout_ms)
 	static uint8_t buf[2048];
 	struct pollfd pfd[MG_MAX_SERVERS];
 	unsigned int i;
-	ssize_t n;
 
 	for (i = 0; i < st->cfg->n_servers; i++)
 		pfd[i] = (struct pollfd){ .fd = st->fd[i], .events = POLLIN };
 	if (poll(pfd, st->cfg->n_servers, timeout_ms) <= 0)
 		return;
-	for (i = 0; i < st->cfg->n_servers; i++)
+	for (i = 0; i < st->cfg->n_servers; i++) {
+		ssize_t n;
+
 		while ((n = recv(st->fd[i], buf, sizeof(buf), MSG_DONTWAIT)) >= 0)
 			mg_reply(st, buf, (size_t)n);
+	}
 }
 
 /* Sockets ---------------------------------------------------------------- */
@@ -610,8 +612,6 @@ static int mg_run(struct mg_state *st)
 	int64_t start = mg_now(), deadline, due;
 	uint32_t seq;
 	ssize_t n;
-	size_t len;
-	int fd;
 
 	deadline = cfg->duration > 0 ? start + (int64_t)(cfg->duration * 1e9) :
 				       INT64_MAX;
@@ -623,8 +623,9 @@ static int mg_run(struct mg_state *st)
 			while (mg_now() < due)
 				mg_drain(st, 1);
 		}
-		len = mg_next(st, buf, seq);
-		fd = st->fd[seq % cfg->n_servers];
+		size_t len = mg_next(st, buf, seq);
+		int fd = st->fd[seq % cfg->n_servers];
+
 		for (;;) {
 			if (cfg->mode == MG_SPOOF && cfg->spoof_family == AF_INET6)
 				n = mg_send_spoofed6(st, fd, buf, len);
@@ -637,7 +638,7 @@ static int mg_run(struct mg_state *st)
 			mg_drain(st, 1);	/* the queue is full: let it go */
 		}
 		if (n < 0) {
-			/* Undo the prediction: the module never saw it. */
+			/* A mix's prediction counted it: stop there. */
 			st->send_errors++;
 			if (cfg->mode == MG_MIX)
 				return -1;
@@ -657,10 +658,27 @@ static int mg_run(struct mg_state *st)
 	return 0;
 }
 
+/* What the module should have counted, and the shapes sent. */
+static void mg_print_expect(const struct mg_state *st)
+{
+	unsigned int i;
+
+	printf(",\"expect\":{");
+	for (i = 0; i < MG_CLASSES; i++)
+		printf("%s\"%s\":%" PRIu64, i ? "," : "", mg_class_name[i],
+		       st->cls[i]);
+	for (i = 0; i < MG_MACS; i++)
+		printf(",\"%s\":%" PRIu64, mg_mac_name[i], st->mac[i]);
+	printf("},\"shapes\":{");
+	for (i = 0; i < MG_SHAPES; i++)
+		printf("%s\"%s\":%" PRIu64, i ? "," : "", mg_shape_name[i],
+		       st->shape[i]);
+	printf("}");
+}
+
 static void mg_print(const struct mg_state *st)
 {
 	double elapsed = st->send_elapsed;
-	unsigned int i;
 
 	printf("{\"mode\":\"%s\",\"seed\":%" PRIu64 ",\"sent\":%" PRIu64
 	       ",\"bytes_sent\":%" PRIu64 ",\"send_errors\":%" PRIu64
@@ -671,19 +689,8 @@ static void mg_print(const struct mg_state *st)
 	       elapsed, elapsed > 0 ? (double)st->sent / elapsed : 0.0);
 	if (st->cfg->mode == MG_SPOOF)
 		printf(",\"sources\":%u", st->cfg->spoof_n);
-	if (st->cfg->mode == MG_MIX) {
-		printf(",\"expect\":{");
-		for (i = 0; i < MG_CLASSES; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "",
-			       mg_class_name[i], st->cls[i]);
-		for (i = 0; i < MG_MACS; i++)
-			printf(",\"%s\":%" PRIu64, mg_mac_name[i], st->mac[i]);
-		printf("},\"shapes\":{");
-		for (i = 0; i < MG_SHAPES; i++)
-			printf("%s\"%s\":%" PRIu64, i ? "," : "",
-			       mg_shape_name[i], st->shape[i]);
-		printf("}");
-	}
+	if (st->cfg->mode == MG_MIX)
+		mg_print_expect(st);
 	if (st->cfg->mode != MG_SPOOF)
 		printf(",\"replies\":%" PRIu64 ",\"reply_bytes\":%" PRIu64
 		       ",\"answered_request_bytes\":%" PRIu64
@@ -803,23 +810,29 @@ int main(int argc, char **argv)
 		st.req_tag = calloc(cfg.count, sizeof(*st.req_tag));
 		st.replied = calloc(cfg.count, 1);
 	}
+	ret = 2;
 	if (cfg.mode != MG_SPOOF && (!st.req_len || !st.req_tag || !st.replied)) {
 		fprintf(stderr, "ntpsec_mangle: out of memory\n");
-		return 2;
+		goto out;
 	}
 	for (i = 0; i < cfg.n_servers; i++) {
 		st.fd[i] = mg_open(&cfg, i);
 		if (st.fd[i] < 0) {
 			fprintf(stderr, "ntpsec_mangle: socket: %s\n",
 				strerror(errno));
-			return 2;
+			goto out;
 		}
 	}
-	ret = mg_run(&st);
-	mg_print(&st);
-	if (ret) {
+	if (mg_run(&st)) {
+		mg_print(&st);
 		fprintf(stderr, "ntpsec_mangle: send: %s\n", strerror(errno));
-		return 2;
+		goto out;
 	}
-	return st.longer || st.unmatched ? 1 : 0;
+	mg_print(&st);
+	ret = st.longer || st.unmatched ? 1 : 0;
+out:
+	free(st.req_len);
+	free(st.req_tag);
+	free(st.replied);
+	return ret;
 }
