@@ -79,13 +79,25 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+int genl_parse_reply(const void *buf, size_t len, struct nlattr **attrs)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+	    nlh->nlmsg_len > len)
+		return -NLE_MSG_TRUNC;
+	return genlmsg_parse((struct nlmsghdr *)nlh, 0, attrs, NTPSEC_A_MAX,
+			     NULL);
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct transact_state *st = arg;
 	struct nlattr *attrs[NTPSEC_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int ret;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, NTPSEC_A_MAX, NULL);
+	ret = genl_parse_reply(nlh, nlh->nlmsg_len, attrs);
 	if (ret < 0) {
 		genl_err("malformed reply from the module: %s\n",
 			nl_geterror(ret));
