@@ -79,6 +79,37 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * What the module sends, as the uapi header documents it.  libnl's
+ * nla_get_u32() and friends read their width whatever the attribute's
+ * length, so without a policy a short attribute from a broken or hostile
+ * sender is read past its end; with it, the reply is refused whole.
+ */
+static const struct nla_policy reply_policy[NTPSEC_A_MAX + 1] = {
+	[NTPSEC_A_STATUS_MODULE_VERSION] = { .type = NLA_STRING, .minlen = 1 },
+	[NTPSEC_A_STATUS_PROTO_VERSION] = { .type = NLA_U32 },
+	[NTPSEC_A_STATUS_SOCKETS] = { .type = NLA_U32 },
+	[NTPSEC_A_STATUS_FLAGS] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_LEAP] = { .type = NLA_U8 },
+	[NTPSEC_A_STATE_STRATUM] = { .type = NLA_U8 },
+	[NTPSEC_A_STATE_PRECISION] = { .type = NLA_U8 },
+	[NTPSEC_A_STATE_ROOT_DELAY] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_ROOT_DISPERSION] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_REFID] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_REFTIME] = { .type = NLA_U64 },
+	[NTPSEC_A_STATS_COUNTERS] = { .type = NLA_NESTED },
+	[NTPSEC_A_STATS_LATENCY] = { .type = NLA_NESTED },
+	[NTPSEC_A_ACL_ACTION] = { .type = NLA_U8 },
+	[NTPSEC_A_ACL_RULES] = { .type = NLA_NESTED },
+	[NTPSEC_A_RL_FLAGS] = { .type = NLA_U32 },
+	[NTPSEC_A_RL_INTERVAL] = { .type = NLA_U8 },
+	[NTPSEC_A_RL_BURST] = { .type = NLA_U32 },
+	[NTPSEC_A_RL_LEAK] = { .type = NLA_U8 },
+	[NTPSEC_A_RL_TABLE_SIZE] = { .type = NLA_U32 },
+	[NTPSEC_A_KEY_ID] = { .type = NLA_U32 },
+	[NTPSEC_A_KEY_TYPE] = { .type = NLA_U8 },
+};
+
 int genl_parse_reply(const void *buf, size_t len, struct nlattr **attrs)
 {
 	const struct nlmsghdr *nlh = buf;
@@ -87,7 +118,7 @@ int genl_parse_reply(const void *buf, size_t len, struct nlattr **attrs)
 	    nlh->nlmsg_len > len)
 		return -NLE_MSG_TRUNC;
 	return genlmsg_parse((struct nlmsghdr *)nlh, 0, attrs, NTPSEC_A_MAX,
-			     NULL);
+			     reply_policy);
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
