@@ -53,9 +53,9 @@ sources() {	# the code each target exercises
 	case $1 in
 	wire) echo user/wire/ntp_wire.c ;;
 	config) echo user/ntpsecd/ntpconf.c user/common/prefix.c ;;
-	keys) echo user/common/keyfile.c user/ntpsecd/auth.c user/wire/ntp_wire.c "$openssl" ;;
+	keys) echo user/common/keyfile.c user/common/secretfile.c user/ntpsecd/auth.c user/wire/ntp_wire.c "$openssl" ;;
 	addr) echo user/common/prefix.c user/common/sockaddr.c ;;
-	mac) echo user/ntpsecd/auth.c user/common/keyfile.c user/wire/ntp_wire.c "$openssl" ;;
+	mac) echo user/ntpsecd/auth.c user/common/keyfile.c user/common/secretfile.c user/wire/ntp_wire.c "$openssl" ;;
 	ctl_reply) echo user/ntpsecctl/reply.c user/common/genl.c user/common/prefix.c "$libnl" ;;
 	*) echo "fuzz/run.sh: no target $1 (have: $all)" >&2; return 1 ;;
 	esac

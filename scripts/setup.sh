@@ -10,7 +10,7 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 PKGS="build-essential autoconf automake libtool pkg-config
-libnl-3-dev libnl-genl-3-dev libssl-dev
+libnl-3-dev libnl-genl-3-dev libssl-dev libseccomp-dev
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 kmod dkms sparse cppcheck
