@@ -16,6 +16,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -26,8 +27,9 @@
 #include "log.h"
 #include "privsep.h"
 
-#define KEPT_CAPS (1U << CAP_SYS_TIME | 1U << CAP_NET_BIND_SERVICE | \
-		   1U << CAP_NET_ADMIN)
+/* All three are below 32: they fit the first word of capset's data. */
+#define KEPT_CAPS (1ULL << CAP_SYS_TIME | 1ULL << CAP_NET_BIND_SERVICE | \
+		   1ULL << CAP_NET_ADMIN)
 
 /*
  * What the daemon calls after start-up, and why:
@@ -141,7 +143,7 @@ static int trim_bounding_set(void)
 	int cap;
 
 	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		if (KEPT_CAPS & 1U << cap)
+		if (KEPT_CAPS & 1ULL << cap)
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
 			return -1;
@@ -156,7 +158,7 @@ static int switch_user(const char *spec, uid_t uid, gid_t gid)
 	};
 	struct __user_cap_data_struct data[2] = { 0 };
 
-	data[0].effective = data[0].permitted = KEPT_CAPS;
+	data[0].effective = data[0].permitted = (uint32_t)KEPT_CAPS;
 	if (trim_bounding_set() || prctl(PR_SET_KEEPCAPS, 1) ||
 	    setgroups(0, NULL) || setgid(gid) || setuid(uid) ||
 	    prctl(PR_SET_KEEPCAPS, 0) || syscall(SYS_capset, &hdr, data)) {

@@ -43,7 +43,8 @@ static size_t put(uint16_t type, const void *data, size_t len)
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	memcpy(msg + used + NLA_HDRLEN, data, len);
+	if (len)
+		memcpy(msg + used + NLA_HDRLEN, data, len);
 	used += NLA_ALIGN(NLA_HDRLEN + len);
 	((struct nlmsghdr *)msg)->nlmsg_len = (uint32_t)used;
 	return at;
