@@ -120,8 +120,8 @@
  *     NTPSEC_A_KEY_SECRET              binary, 1..32 octets (set only; an
  *                                      AES-128-CMAC key is zero-padded or
  *                                      cut to 16 octets, as NTPsec does)
- *   GET replies with NTPSEC_A_KEYS, nested: one NTPSEC_A_KEY per key,
- *   nested, with ID and TYPE.  Secrets are never readable back.
+ *   GET is a dump (NLM_F_DUMP): one message per key, with ID and TYPE at
+ *   the top level.  Secrets are never readable back.
  */
 #ifndef _UAPI_LINUX_NTPSEC_H
 #define _UAPI_LINUX_NTPSEC_H
