@@ -96,8 +96,8 @@ static void ntpsec_key_free(struct ntpsec_key *key)
 }
 
 static struct ntpsec_key *ntpsec_key_alloc(u32 id, u8 type, const u8 *secret,
-				    unsigned int len,
-				    struct netlink_ext_ack *extack)
+					   unsigned int len,
+					   struct netlink_ext_ack *extack)
 {
 	u8 cmac_key[NTPSEC_CMAC_KEY_LEN] = {};
 	struct ntpsec_key *key;

@@ -19,7 +19,7 @@
 #include "version.h"
 
 /* |freq| below 2^23 (about 1950 ppm) keeps the conversion exact. */
-#define NTPSEC_PHC_MAX_FREQ (1LL << 23)
+#define NTPSEC_PHC_MAX_FREQ ((s64)BIT_ULL(23))
 
 /*
  * Ranges beyond s16 need a range structure (6.1 keeps inline bounds in

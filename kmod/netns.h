@@ -28,7 +28,7 @@ struct ntpsec_state {
  */
 struct ntpsec_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;		/* configuration changes, see above */
 	spinlock_t sockets_lock;	/* @sockets, also from encap_destroy */
 	struct list_head sockets;
 	unsigned int nr_sockets;

@@ -25,7 +25,7 @@ struct ntpsec_ratelimit {
 	u64 tolerance_ns;	/* (burst - 1) intervals */
 	unsigned int set_mask;
 	siphash_key_t hash_key;
-	spinlock_t locks[NTPSEC_RL_LOCKS];
+	spinlock_t locks[NTPSEC_RL_LOCKS];	/* entry updates, striped by set */
 	struct ntp_rl_entry *table;
 	struct rcu_head rcu;
 };

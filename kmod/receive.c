@@ -50,8 +50,6 @@ enum ntpsec_reply_kind {
 	NTPSEC_REPLY_KOD_RATE,		/* kiss-o'-death RATE */
 };
 
-
-
 static u64 ktime_to_ntp(ktime_t t)
 {
 	struct timespec64 ts = ktime_to_timespec64(t);
@@ -113,8 +111,8 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 
 	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
 	ntpsec_count(nn, ts_source_counter[req->ts_source]);
-	ntpsec_count_latency(nn->stats, ktime_to_ns(ktime_sub(tx_time,
-							       req->rx_time)));
+	ntpsec_count_latency(nn->stats,
+			     ktime_to_ns(ktime_sub(tx_time, req->rx_time)));
 }
 
 /*

@@ -10,7 +10,7 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 PKGS="build-essential autoconf automake libtool pkg-config
-libnl-3-dev libnl-genl-3-dev libssl-dev
+libnl-3-dev libnl-genl-3-dev libssl-dev libseccomp-dev
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 kmod dkms sparse cppcheck
@@ -58,4 +58,20 @@ if [ ! -x "$ntpsec_dir/usr/sbin/ntpd" ]; then
 		dpkg-deb -x "$deb" "$ntpsec_dir"
 	done
 fi
-echo "setup: ok (ntpsec tools in $ntpsec_dir)"
+# checkpatch.pl for the module's style check (scripts/test-all.sh): from
+# Debian's kernel source package, only the script and the two files it
+# reads beside itself.
+checkpatch_dir="$top/.cache/checkpatch"
+if [ ! -x "$checkpatch_dir/checkpatch.pl" ]; then
+	mkdir -p "$top/.cache/deb" "$checkpatch_dir"
+	ls "$top"/.cache/deb/linux-source-6.1_*.deb >/dev/null 2>&1 ||
+		(cd "$top/.cache/deb" && apt-get download -q linux-source-6.1)
+	deb=$(ls "$top"/.cache/deb/linux-source-6.1_*.deb | sort -V | tail -n 1)
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO ./usr/src/linux-source-6.1.tar.xz |
+		tar -xJ -C "$checkpatch_dir" --strip-components=2 --wildcards \
+			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch'
+	chmod 755 "$checkpatch_dir/checkpatch.pl"
+fi
+echo "setup: ok (ntpsec tools in $ntpsec_dir, checkpatch in $checkpatch_dir)"

@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # test-all.sh - every test of the project, the one command README.md gives
-# and CI runs: build (warnings are errors), host unit tests, static analysis
-# (sparse over the module, cppcheck over userspace), DKMS builds, distcheck,
-# and the module's selftests in QEMU on Debian's 6.1 and 6.12 kernels.
+# and CI runs: build (warnings are errors), host unit tests, the same tests
+# under ASan and UBSan, each fuzz target briefly, static analysis (sparse
+# and checkpatch over the module, cppcheck over userspace), DKMS builds,
+# distcheck, and the module's selftests in QEMU on Debian's 6.1 and 6.12
+# kernels.
 #
 # Prints one TAP line per check (the VM's own results are counted one by
 # one) and ends with "N passed, N failed, N skipped".  Exit status 0 only if
 # nothing failed.  Logs: .build/logs/.
 #
 # Environment: KVERS, the kernel releases to test (default: every
-# /lib/modules/*/build of the 6.1 and 6.12 lines, both required).
+# /lib/modules/*/build of the 6.1 and 6.12 lines, both required);
+# FUZZ_SECONDS, each fuzz target's time (default 30).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,6 +90,46 @@ run_cppcheck() {
 		user/
 }
 
+# make check again, built with AddressSanitizer and UBSan (any report
+# aborts: -fno-sanitize-recover), in a copy of the distributed tree, since
+# the source tree itself is configured in place.
+sanitized_check() {
+	local b=$top/.build/asan
+	rm -rf "$b"
+	mkdir -p "$b/build"
+	make -s distdir distdir="$b/src" || return 1
+	(cd "$b/build" && ../src/configure -q --without-kernel --enable-werror \
+		CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined") || return 1
+	make -C "$b/build" -j2 -s || return 1
+	ASAN_OPTIONS=abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		make -C "$b/build" -j2 check || {
+		cat "$b/build/test-suite.log"
+		return 1
+	}
+}
+
+# checkpatch.pl --strict (from Debian's kernel source, see setup.sh) over
+# the module and the wire code it compiles in.  Ignored, on purpose:
+# LINUX_VERSION_CODE tests in compat.h (an out-of-tree module builds for
+# several kernels; CONSTANT_COMPARISON misreads them), and the stdint types
+# of user/wire, which userspace compiles too.
+run_checkpatch() {
+	local cp=$top/.cache/checkpatch/checkpatch.pl
+	local opts="--no-tree --strict --terse --show-types --max-line-length=100"
+
+	[ -x "$cp" ] || { echo "no $cp: run scripts/setup.sh"; return 1; }
+	# shellcheck disable=SC2086
+	"$cp" $opts --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+		-f kmod/compat.h &&
+	"$cp" $opts -f $(ls kmod/*.[ch] | grep -v '^kmod/compat.h$') &&
+	"$cp" $opts --ignore PREFER_KERNEL_TYPES -f user/wire/*.[ch]
+}
+
+step_log() {		# the log of the step just run
+	ls "$logs/$(printf '%02d' $n)"-*.log
+}
+
 vm_tests() {		# the VM's own KTAP lines, each counted
 	local kver=$1 out=$logs/vm-$1.ktap tests line
 	tests=$(make -s -C selftests/ntpsec print-tests)
@@ -120,7 +163,13 @@ step "autogen and configure (kernel $first_kver)" \
 	bash -c "./autogen.sh && ./configure --with-kernel=/lib/modules/$first_kver/build --enable-werror"
 step "build userspace and module, warnings are errors" make -j2
 step "host unit tests (make check)" make check
+step "host unit tests under ASan and UBSan (make check, .build/asan)" \
+	sanitized_check
+step "fuzz: each target ${FUZZ_SECONDS:-30} s (libFuzzer, ASan, UBSan)" \
+	env FUZZ_SECONDS="${FUZZ_SECONDS:-30}" fuzz/run.sh
+sed -n 's/^fuzz_/# fuzz_/p' "$(step_log)"
 step "cppcheck over userspace" run_cppcheck
+step "checkpatch --strict over the module" run_checkpatch
 step "man pages render without warnings (groff -ww)" \
 	bash -c 'for p in docs/*.[1-8]; do out=$(groff -ww -man -Tutf8 -z "$p" 2>&1); [ -z "$out" ] || { echo "$p: $out"; exit 1; }; done'
 for k in $KVERS; do

@@ -79,13 +79,63 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	return NL_STOP;
 }
 
+/*
+ * What the module sends, as the uapi header documents it.  libnl's
+ * nla_get_u32() and friends read their width whatever the attribute's
+ * length, so without a policy a short attribute from a broken or hostile
+ * sender is read past its end; with it, the reply is refused whole.
+ */
+static const struct nla_policy reply_policy[NTPSEC_A_MAX + 1] = {
+	[NTPSEC_A_STATUS_MODULE_VERSION] = { .type = NLA_STRING, .minlen = 1 },
+	[NTPSEC_A_STATUS_PROTO_VERSION] = { .type = NLA_U32 },
+	[NTPSEC_A_STATUS_SOCKETS] = { .type = NLA_U32 },
+	[NTPSEC_A_STATUS_FLAGS] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_LEAP] = { .type = NLA_U8 },
+	[NTPSEC_A_STATE_STRATUM] = { .type = NLA_U8 },
+	[NTPSEC_A_STATE_PRECISION] = { .type = NLA_U8 },
+	[NTPSEC_A_STATE_ROOT_DELAY] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_ROOT_DISPERSION] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_REFID] = { .type = NLA_U32 },
+	[NTPSEC_A_STATE_REFTIME] = { .type = NLA_U64 },
+	[NTPSEC_A_STATS_COUNTERS] = { .type = NLA_NESTED },
+	[NTPSEC_A_STATS_LATENCY] = { .type = NLA_NESTED },
+	[NTPSEC_A_ACL_ACTION] = { .type = NLA_U8 },
+	[NTPSEC_A_ACL_RULES] = { .type = NLA_NESTED },
+	[NTPSEC_A_RL_FLAGS] = { .type = NLA_U32 },
+	[NTPSEC_A_RL_INTERVAL] = { .type = NLA_U8 },
+	[NTPSEC_A_RL_BURST] = { .type = NLA_U32 },
+	[NTPSEC_A_RL_LEAK] = { .type = NLA_U8 },
+	[NTPSEC_A_RL_TABLE_SIZE] = { .type = NLA_U32 },
+	[NTPSEC_A_KEY_ID] = { .type = NLA_U32 },
+	[NTPSEC_A_KEY_TYPE] = { .type = NLA_U8 },
+	[NTPSEC_A_STATS_LATENCY_SUM] = { .type = NLA_U64 },
+	[NTPSEC_A_CLIENT_ADDR] = { .type = NLA_UNSPEC, .minlen = 4, .maxlen = 8 },
+	[NTPSEC_A_CLIENT_REQUESTS] = { .type = NLA_U64 },
+	[NTPSEC_A_CLIENT_LIMITED] = { .type = NLA_U64 },
+	[NTPSEC_A_CLIENT_FIRST_AGE] = { .type = NLA_U64 },
+	[NTPSEC_A_CLIENT_LAST_AGE] = { .type = NLA_U64 },
+	[NTPSEC_A_NTS_KEYS] = { .type = NLA_NESTED },
+};
+
+int genl_parse_reply(const void *buf, size_t len, struct nlattr **attrs)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+	    nlh->nlmsg_len > len)
+		return -NLE_MSG_TRUNC;
+	return genlmsg_parse((struct nlmsghdr *)nlh, 0, attrs, NTPSEC_A_MAX,
+			     reply_policy);
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct transact_state *st = arg;
 	struct nlattr *attrs[NTPSEC_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int ret;
 
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, NTPSEC_A_MAX, NULL);
+	ret = genl_parse_reply(nlh, nlh->nlmsg_len, attrs);
 	if (ret < 0) {
 		genl_err("malformed reply from the module: %s\n",
 			nl_geterror(ret));

@@ -38,6 +38,12 @@ struct genl_request {
 };
 
 /*
+ * The attributes of one reply message in buf[0..len), indexed by type.
+ * Returns 0, or a negative libnl error for a truncated or malformed message.
+ */
+int genl_parse_reply(const void *buf, size_t len, struct nlattr **attrs);
+
+/*
  * Sends one request to the ntpsec family in the caller's network namespace
  * and feeds each reply to req->parse.  Returns a genl_result (or what parse
  * returned), having printed a message a person understands on failure.

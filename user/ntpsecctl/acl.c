@@ -12,6 +12,7 @@
 #include "genl.h"
 #include "module.h"
 #include "ntpsecctl.h"
+#include "reply.h"
 #include "prefix.h"
 
 static int parse_action(const char *s, uint8_t *action)
@@ -34,44 +35,27 @@ static bool json_output;
 
 static int print_acl(struct nlattr **attrs, void *arg)
 {
-	struct nlattr *rule, *r[NTPSEC_A_MAX + 1];
+	static struct ctl_acl acl;
 	char buf[64];
-	int rem, n = 0;
+	unsigned int i;
 
 	(void)arg;
-	if (!attrs[NTPSEC_A_ACL_ACTION] || !attrs[NTPSEC_A_ACL_RULES]) {
+	if (ctl_decode_acl(attrs, &acl)) {
 		fprintf(stderr, "ntpsecctl: malformed access list from the module\n");
 		return CTL_EXIT_FAILURE;
 	}
 	if (json_output)
 		printf("{\"default\":\"%s\",\"rules\":[",
-		       action_name(nla_get_u8(attrs[NTPSEC_A_ACL_ACTION])));
+		       action_name(acl.default_action));
 	else
-		printf("default: %s\n",
-		       action_name(nla_get_u8(attrs[NTPSEC_A_ACL_ACTION])));
-	nla_for_each_nested(rule, attrs[NTPSEC_A_ACL_RULES], rem) {
-		struct prefix p = { 0 };
-		int alen;
-
-		if (nla_parse_nested(r, NTPSEC_A_MAX, rule, NULL) ||
-		    !r[NTPSEC_A_ACL_ADDR] || !r[NTPSEC_A_ACL_PREFIX_LEN] ||
-		    !r[NTPSEC_A_ACL_ACTION])
-			continue;
-		alen = nla_len(r[NTPSEC_A_ACL_ADDR]);
-		if (alen != 4 && alen != 16)
-			continue;
-		p.family = alen == 4 ? AF_INET : AF_INET6;
-		memcpy(p.addr, nla_data(r[NTPSEC_A_ACL_ADDR]), (size_t)alen);
-		p.len = nla_get_u8(r[NTPSEC_A_ACL_PREFIX_LEN]);
-		prefix_format(&p, buf, sizeof(buf));
+		printf("default: %s\n", action_name(acl.default_action));
+	for (i = 0; i < acl.n; i++) {
+		prefix_format(&acl.rules[i].prefix, buf, sizeof(buf));
 		if (json_output)
 			printf("%s{\"prefix\":\"%s\",\"action\":\"%s\"}",
-			       n ? "," : "", buf,
-			       action_name(nla_get_u8(r[NTPSEC_A_ACL_ACTION])));
+			       i ? "," : "", buf, action_name(acl.rules[i].action));
 		else
-			printf("%-44s %s\n", buf,
-			       action_name(nla_get_u8(r[NTPSEC_A_ACL_ACTION])));
-		n++;
+			printf("%-44s %s\n", buf, action_name(acl.rules[i].action));
 	}
 	if (json_output)
 		printf("]}\n");

@@ -19,22 +19,23 @@
 #include "keyfile.h"
 #include "module.h"
 #include "ntpsecctl.h"
+#include "reply.h"
 
 static bool json_output;
 static int listed;
 
 static int print_key(struct nlattr **attrs, void *arg)
 {
+	struct ctl_key key;
+
 	(void)arg;
-	if (!attrs[NTPSEC_A_KEY_ID] || !attrs[NTPSEC_A_KEY_TYPE])
-		return CTL_EXIT_OK;
+	if (ctl_decode_key(attrs, &key))
+		return CTL_EXIT_OK;	/* not a key: nothing to list */
 	if (json_output)
 		printf("%s{\"id\":%u,\"type\":\"%s\"}", listed ? "," : "",
-		       nla_get_u32(attrs[NTPSEC_A_KEY_ID]),
-		       keyfile_type_name(nla_get_u8(attrs[NTPSEC_A_KEY_TYPE])));
+		       key.id, keyfile_type_name(key.type));
 	else
-		printf("%-6u %s\n", nla_get_u32(attrs[NTPSEC_A_KEY_ID]),
-		       keyfile_type_name(nla_get_u8(attrs[NTPSEC_A_KEY_TYPE])));
+		printf("%-6u %s\n", key.id, keyfile_type_name(key.type));
 	listed++;
 	return CTL_EXIT_OK;
 }

@@ -19,22 +19,14 @@
 #include "genl.h"
 #include "module.h"
 #include "ntpsecctl.h"
+#include "reply.h"
 
 static int parse_rl(struct nlattr **attrs, void *arg)
 {
-	struct module_ratelimit *c = arg;
-
-	if (!attrs[NTPSEC_A_RL_FLAGS] || !attrs[NTPSEC_A_RL_INTERVAL] ||
-	    !attrs[NTPSEC_A_RL_BURST] || !attrs[NTPSEC_A_RL_LEAK] ||
-	    !attrs[NTPSEC_A_RL_TABLE_SIZE]) {
+	if (ctl_decode_ratelimit(attrs, arg)) {
 		fprintf(stderr, "ntpsecctl: malformed rate limit from the module\n");
 		return CTL_EXIT_FAILURE;
 	}
-	c->flags = nla_get_u32(attrs[NTPSEC_A_RL_FLAGS]);
-	c->interval = (int8_t)nla_get_u8(attrs[NTPSEC_A_RL_INTERVAL]);
-	c->burst = nla_get_u32(attrs[NTPSEC_A_RL_BURST]);
-	c->leak = nla_get_u8(attrs[NTPSEC_A_RL_LEAK]);
-	c->table_size = nla_get_u32(attrs[NTPSEC_A_RL_TABLE_SIZE]);
 	return CTL_EXIT_OK;
 }
 

@@ -12,6 +12,7 @@
 
 #include "genl.h"
 #include "ntpsecctl.h"
+#include "reply.h"
 #include "stats.h"
 
 /* enum ntpsec_counter: name, Prometheus metric and label. */
@@ -48,43 +49,12 @@ const struct counter_desc counter_desc[] = {
 _Static_assert(sizeof(counter_desc) / sizeof(counter_desc[0]) == NTPSEC_CTR_MAX,
 	       "every counter needs a description");
 
-/* Nested u64 attributes numbered from 1; unknown (newer) ones are ignored. */
-static int read_u64_array(struct nlattr *nest, uint64_t *v, unsigned int n)
-{
-	struct nlattr *a;
-	int rem;
-
-	nla_for_each_nested(a, nest, rem) {
-		unsigned int i = (unsigned int)nla_type(a);
-
-		if (i < 1 || i > n)
-			continue;
-		if (nla_len(a) != sizeof(uint64_t))
-			return -1;
-		v[i - 1] = nla_get_u64(a);
-	}
-	return 0;
-}
 
 static int parse_stats(struct nlattr **attrs, void *arg)
 {
-	struct module_stats *st = arg;
-
-	if (!attrs[NTPSEC_A_STATS_COUNTERS] || !attrs[NTPSEC_A_STATS_LATENCY] ||
-	    read_u64_array(attrs[NTPSEC_A_STATS_COUNTERS], st->ctr,
-			   NTPSEC_CTR_MAX) ||
-	    read_u64_array(attrs[NTPSEC_A_STATS_LATENCY], st->latency,
-			   NTPSEC_LATENCY_BUCKETS)) {
+	if (ctl_decode_stats(attrs, arg)) {
 		fprintf(stderr, "ntpsecctl: malformed statistics from the module\n");
 		return CTL_EXIT_FAILURE;
-	}
-	if (attrs[NTPSEC_A_STATS_LATENCY_SUM]) {
-		if (nla_len(attrs[NTPSEC_A_STATS_LATENCY_SUM]) != sizeof(uint64_t)) {
-			fprintf(stderr, "ntpsecctl: malformed statistics from the module\n");
-			return CTL_EXIT_FAILURE;
-		}
-		st->latency_sum_ns = nla_get_u64(attrs[NTPSEC_A_STATS_LATENCY_SUM]);
-		st->have_latency_sum = true;
 	}
 	return CTL_EXIT_OK;
 }

@@ -8,13 +8,7 @@
 
 #include <linux/ntpsec.h>
 
-/* The module's answer to NTPSEC_CMD_GET_STATS. */
-struct module_stats {
-	uint64_t ctr[NTPSEC_CTR_MAX];
-	uint64_t latency[NTPSEC_LATENCY_BUCKETS];
-	uint64_t latency_sum_ns;
-	bool have_latency_sum;	/* modules before 0.2 do not send it */
-};
+#include "reply.h"	/* struct module_stats */
 
 /*
  * What each counter is called: its name in `stats` and `--json` output, and

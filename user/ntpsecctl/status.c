@@ -11,22 +11,14 @@
 
 #include "genl.h"
 #include "ntpsecctl.h"
+#include "reply.h"
 
 static int parse_status(struct nlattr **attrs, void *arg)
 {
-	struct module_status *st = arg;
-
-	if (!attrs[NTPSEC_A_STATUS_MODULE_VERSION] ||
-	    !attrs[NTPSEC_A_STATUS_PROTO_VERSION] ||
-	    !attrs[NTPSEC_A_STATUS_SOCKETS] || !attrs[NTPSEC_A_STATUS_FLAGS]) {
+	if (ctl_decode_status(attrs, arg)) {
 		fprintf(stderr, "ntpsecctl: the module's status reply lacks attributes\n");
 		return CTL_EXIT_FAILURE;
 	}
-	nla_strlcpy(st->version, attrs[NTPSEC_A_STATUS_MODULE_VERSION],
-		    sizeof(st->version));
-	st->proto_version = nla_get_u32(attrs[NTPSEC_A_STATUS_PROTO_VERSION]);
-	st->sockets = nla_get_u32(attrs[NTPSEC_A_STATUS_SOCKETS]);
-	st->flags = nla_get_u32(attrs[NTPSEC_A_STATUS_FLAGS]);
 	return CTL_EXIT_OK;
 }
 

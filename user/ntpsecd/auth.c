@@ -10,12 +10,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "secretfile.h"
 #include "../wire/ntp_wire.h"
 
 int keyring_load(struct keyring *ring, const char *path, char *err,
@@ -24,7 +24,6 @@ int keyring_load(struct keyring *ring, const char *path, char *err,
 	static struct keyring next;
 	char line[512], why[160];
 	int lineno = 0, ret;
-	struct stat st;
 	FILE *f;
 
 	f = fopen(path, "r");
@@ -32,9 +31,7 @@ int keyring_load(struct keyring *ring, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (!fstat(fileno(f), &st) && (st.st_mode & 0077)) {
-		snprintf(err, errlen, "%s: readable by others; the keys are secret (chmod 600 %s)",
-			 path, path);
+	if (secret_file_check(fileno(f), path, err, errlen)) {
 		fclose(f);
 		return -1;
 	}

@@ -18,7 +18,8 @@ struct keyring {
 
 /*
  * Reads an ntp.keys file whole: on any error nothing is kept, and @err says
- * "FILE:LINE: what".  A file others can read is refused (it holds secrets).
+ * "FILE:LINE: what".  A file the group or others can read or change is
+ * refused (secret_file_check()).
  */
 int keyring_load(struct keyring *ring, const char *path, char *err,
 		 size_t errlen);

@@ -11,28 +11,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <math.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/capability.h>
 
 #include "daemon.h"
 #include "log.h"
 #include "module.h"
 #include "nts.h"
 #include "phc.h"
+#include "privsep.h"
 
 #define DEFAULT_CONFIG "/etc/ntpsec/ntp.conf"
 #define DEFAULT_CONTROL "/run/ntpsecd.sock"
@@ -60,19 +56,20 @@ static double mono_now(void)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ntpsecd [-c FILE] [-n] [-d] [-g] [-q] [-u USER[:GROUP]]\n"
+		"usage: ntpsecd [-c FILE] [-n] [-d] [-g] [-q] [-u USER[:GROUP]] [-Z]\n"
 		"               [-p PIDFILE] [-l LOGFILE] [-s SOCKET] [-t]\n"
 		"  -c FILE   configuration (default %s)\n"
 		"  -n        stay in the foreground\n"
 		"  -d        debug messages (implies -n)\n"
 		"  -g        allow the first adjustment to exceed the panic threshold\n"
 		"  -q        set the clock once and exit (as ntpd -q)\n"
-		"  -u USER   run as USER (and GROUP) after start-up\n"
+		"  -u USER   run as USER (and GROUP) after start-up (default %s)\n"
+		"  -Z        the seccomp filter logs other system calls, not kills\n"
 		"  -p FILE   write the process id to FILE\n"
 		"  -l FILE   log to FILE\n"
 		"  -s SOCKET control socket (default %s)\n"
 		"  -t        check the configuration, print it, and exit\n",
-		DEFAULT_CONFIG, DEFAULT_CONTROL);
+		DEFAULT_CONFIG, PRIVSEP_DEFAULT_USER, DEFAULT_CONTROL);
 }
 
 /* Mobilizes the associations of the configuration: pools give maxclock. */
@@ -165,44 +162,6 @@ static int start_kernel(struct daemon *d)
 	}
 	d->kernel = true;
 	log_msg(LOG_INFO, "the ntpsec module serves our sockets (kernel fast path)");
-	return 0;
-}
-
-/* Only CAP_SYS_TIME, CAP_NET_BIND_SERVICE and CAP_NET_ADMIN survive. */
-static int drop_privileges(const char *spec)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
-	char user[64], *group;
-	struct passwd *pw;
-	struct group *gr;
-	gid_t gid;
-
-	snprintf(user, sizeof(user), "%s", spec);
-	group = strchr(user, ':');
-	if (group)
-		*group++ = 0;
-	pw = getpwnam(user);
-	if (!pw) {
-		log_msg(LOG_ERR, "-u: no user %s", user);
-		return -1;
-	}
-	gid = pw->pw_gid;
-	if (group) {
-		gr = getgrnam(group);
-		if (!gr) {
-			log_msg(LOG_ERR, "-u: no group %s", group);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
-	data[0].effective = data[0].permitted = 1U << CAP_SYS_TIME |
-		1U << CAP_NET_BIND_SERVICE | 1U << CAP_NET_ADMIN;
-	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) || setgid(gid) ||
-	    setuid(pw->pw_uid) || syscall(SYS_capset, &hdr, data)) {
-		log_msg(LOG_ERR, "-u %s: %s", spec, strerror(errno));
-		return -1;
-	}
 	return 0;
 }
 
@@ -372,7 +331,8 @@ static int write_pidfile(const char *path)
 int main(int argc, char **argv)
 {
 	static struct daemon d;
-	const char *pidfile = NULL, *logfile = NULL, *user = NULL;
+	const char *pidfile = NULL, *logfile = NULL;
+	struct privsep_opts ps = { 0 };
 	const char *ctl = DEFAULT_CONTROL;
 	bool foreground = false, check = false;
 	struct clock_params cp;
@@ -380,14 +340,15 @@ int main(int argc, char **argv)
 	int opt, debug = 0, ret;
 
 	d.config_path = DEFAULT_CONFIG;
-	while ((opt = getopt(argc, argv, "c:ndgqu:p:l:s:th")) != -1) {
+	while ((opt = getopt(argc, argv, "c:ndgqu:Zp:l:s:th")) != -1) {
 		switch (opt) {
 		case 'c': d.config_path = optarg; break;
 		case 'n': foreground = true; break;
 		case 'd': debug++; foreground = true; break;
 		case 'g': d.allow_big_step = true; break;
 		case 'q': d.once = true; foreground = true; break;
-		case 'u': user = optarg; break;
+		case 'u': ps.user = optarg; break;
+		case 'Z': ps.seccomp_log = true; break;
 		case 'p': pidfile = optarg; break;
 		case 'l': logfile = optarg; break;
 		case 's': ctl = optarg; break;
@@ -405,6 +366,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
+		/* The keys file is checked too: unreadable, or readable by others. */
+		if (d.cfg.keys[0] &&
+		    keyring_load(&d.keys, d.cfg.keys, err, sizeof(err))) {
+			fprintf(stderr, "ntpsecd: %s\n", err);
+			return 1;
+		}
+		keyring_wipe(&d.keys);
 		config_dump(&d.cfg, stdout);
 		fprintf(stderr, "ntpsecd: %s: configuration OK\n", d.config_path);
 		return 0;
@@ -443,7 +411,7 @@ int main(int argc, char **argv)
 	}
 	if (pidfile && write_pidfile(pidfile))
 		log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(errno));
-	if (user && drop_privileges(user))
+	if (privsep_enter(&ps))
 		return 1;
 	/* After -u: the cookie key file is the daemon user's own. */
 	if (!d.once && nts_start(&d))

@@ -60,7 +60,8 @@ void peer_init(struct peer *p, const struct config_server *cfg,
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = *cfg;
-	p->addr = *addr;
+	/* getaddrinfo's ai_addr is only addrlen long, not a whole storage. */
+	memcpy(&p->addr, addr, addrlen < sizeof(p->addr) ? addrlen : sizeof(p->addr));
 	p->addrlen = addrlen;
 	a = addr->ss_family == AF_INET ?
 	    (const void *)&((const struct sockaddr_in *)addr)->sin_addr :

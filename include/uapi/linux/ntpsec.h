@@ -126,8 +126,8 @@
  *     NTPSEC_A_KEY_SECRET              binary, 1..32 octets (set only; an
  *                                      AES-128-CMAC key is zero-padded or
  *                                      cut to 16 octets, as NTPsec does)
- *   GET replies with NTPSEC_A_KEYS, nested: one NTPSEC_A_KEY per key,
- *   nested, with ID and TYPE.  Secrets are never readable back.
+ *   GET is a dump (NLM_F_DUMP): one message per key, with ID and TYPE at
+ *   the top level.  Secrets are never readable back.
  *
  * NTPSEC_CMD_SET_NTS_KEYS, NTPSEC_CMD_GET_NTS_KEYS
  *   The NTS cookie master keys (RFC 8915 section 6), so that the module
