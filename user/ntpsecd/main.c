@@ -218,6 +218,7 @@ static int reload(struct daemon *d, double now)
 	d->keys = ring;
 	keyring_wipe(&ring);
 	apply_params(d);
+	statsfiles_configure(&d->stats, &d->cfg);
 	if (system_apply_limits(d))
 		log_msg(LOG_WARNING, "reload: the module refused the new limits");
 	mobilize(d, now);
@@ -320,6 +321,7 @@ static int run(struct daemon *d)
 				p->have_stats = true;
 				system_select(d, now);
 			}
+			system_record_peer(d, p);
 		}
 		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)
 			control_serve(d);
@@ -404,6 +406,8 @@ int main(int argc, char **argv)
 	d.srv.acl = &d.acl;
 	d.srv.keys = &d.keys;
 	d.srv.fd[0] = d.srv.fd[1] = -1;
+	mode6_init(&d);
+	statsfiles_configure(&d.stats, &d.cfg);
 	if (!d.once && server_open(&d.srv, CONFIG_NTP_PORT, err, sizeof(err))) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
@@ -442,6 +446,7 @@ int main(int argc, char **argv)
 	if (d.discipline && d.synced)
 		clock_write_drift(&d.clk);
 	control_close(&d);
+	statsfiles_close(&d.stats);
 	server_close(&d.srv);	/* closing the sockets detaches them */
 	keyring_wipe(&d.keys);
 	if (pidfile)
