@@ -149,6 +149,8 @@ int mode6_next_var(const uint8_t *data, size_t len, size_t *pos,
 		name[n++] = (char)data[i++];
 	}
 	name[n] = 0;
+	if (!n)
+		return -1;	/* "=value" */
 	while (i < len && is_space(data[i]))
 		i++;
 	if (i < len && data[i] == '=') {

@@ -112,8 +112,9 @@ int mode6_fragment(const struct mode6_request *req, uint16_t status,
 /*
  * The next name of a request's variable list "a, b=1, c" at *pos (advanced
  * past it) into @name; a value after '=' goes to @value (may be NULL) or
- * is skipped.  Returns 1 for a name, 0 at the end, -1 for a name too long
- * or with characters that are not printable.  NULs (padding) are ignored.
+ * is skipped.  Returns 1 for a name, 0 at the end, -1 for a name that is
+ * empty, too long or has characters that are not printable.  NULs
+ * (padding) are ignored.
  */
 int mode6_next_var(const uint8_t *data, size_t len, size_t *pos,
 		   char name[MODE6_NAME_MAX], char *value, size_t valuelen);
