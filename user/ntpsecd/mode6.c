@@ -190,19 +190,19 @@ int mode6_text_want(struct mode6_text *t, const uint8_t *data, size_t len)
 	return ret;
 }
 
+/* A name asked for twice is marked seen twice and written once. */
 static bool wanted(struct mode6_text *t, const char *name)
 {
+	bool want = !t->nwant;
 	unsigned int i;
 
-	if (!t->nwant)
-		return true;
 	for (i = 0; i < t->nwant; i++) {
 		if (!strcmp(t->want[i], name)) {
 			t->seen |= 1U << i;
-			return true;
+			want = true;
 		}
 	}
-	return false;
+	return want;
 }
 
 void mode6_put(struct mode6_text *t, const char *name, const char *fmt, ...)

@@ -263,6 +263,12 @@ static void test_text(void)
 	mode6_put(&t, "stratum", "%d", 2);
 	mode6_put(&t, "offset", "%d", 1);
 	CHECK(!strcmp(t.buf, "offset=1") && t.seen == 2);
+
+	mode6_text_init(&t);
+	CHECK(mode6_text_want(&t, (const uint8_t *)"offset, offset", 14) == 0);
+	mode6_put(&t, "offset", "%d", 1);
+	CHECK(!strcmp(t.buf, "offset=1") && t.seen == 3);
+	CHECK(mode6_text_want(&t, (const uint8_t *)"=1", 2) == -1);
 }
 
 static void test_stats_names(void)
