@@ -9,7 +9,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *	-fno-sanitize-recover=all -I. -include config.h -o fuzz_mode6 \
  *	fuzz/fuzz_mode6.c user/ntpsecd/mode6.c
- *   ./fuzz_mode6 -max_len=600
+ *   ./fuzz_mode6 -max_len=600 fuzz/corpus/mode6
  */
 
 #include <stdio.h>
