@@ -266,6 +266,12 @@ int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 		goto pass_up;
 
 	data = skb->data + sizeof(struct udphdr);
+	/*
+	 * Control messages (mode 6: ntpq, ntpmon) have a 12-octet header,
+	 * not NTP's 48: they are the daemon's, whatever their length.
+	 */
+	if (req.len && (data[0] & 7) == NTP_MODE_CONTROL)
+		goto pass_up;
 	res = ntp_parse(data, req.len, &req.pkt);
 	if (res != NTP_PARSE_OK) {
 		ntpsec_count(nn, parse_drop_counter[res]);

@@ -15,7 +15,7 @@ linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 kmod dkms sparse cppcheck
 qemu-system-x86 busybox-static cpio iproute2 ethtool
-chrony ntpsec-ntpdig groff-base python3 python3-ntp python3-cryptography python3-prometheus-client
+chrony ntpsec-ntpdig groff-base python3 python3-ntp python3-cryptography python3-prometheus-client tmux
 clang libclang-rt-14-dev"
 
 missing=

@@ -117,6 +117,11 @@ int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv)
 		{ "root_delay", "root delay (s)" },
 		{ "root_dispersion", "root dispersion (s)" },
 		{ "kernel_fast_path", "kernel fast path" },
+		{ "mode6_answered", "mode 6 answered" },
+		{ "mode6_errors", "mode 6 errors" },
+		{ "mode6_dropped", "mode 6 dropped" },
+		{ "mode6_refused", "mode 6 refused" },
+		{ "mode7_dropped", "mode 7 dropped" },
 	};
 	char buf[4096], v[64];
 	size_t i;

@@ -18,8 +18,8 @@ static int prefix_matches(const struct prefix *p, const uint8_t *addr)
 	return !bits || !((p->addr[full] ^ addr[full]) & (uint8_t)(0xff << (8 - bits)));
 }
 
-unsigned int access_flags(const struct access *acl, int family,
-			  const uint8_t *addr)
+static const struct access_rule *best_rule(const struct access *acl,
+					   int family, const uint8_t *addr)
 {
 	const struct access_rule *best = NULL;
 	unsigned int i;
@@ -33,5 +33,23 @@ unsigned int access_flags(const struct access *acl, int family,
 		if (prefix_matches(&r->prefix, addr))
 			best = r;
 	}
+	return best;
+}
+
+unsigned int access_flags(const struct access *acl, int family,
+			  const uint8_t *addr)
+{
+	const struct access_rule *best = best_rule(acl, family, addr);
+
 	return best ? best->flags : acl->default_flags;
+}
+
+int access_match(const struct access *acl, int family, const uint8_t *addr,
+		 unsigned int *flags, unsigned int *plen)
+{
+	const struct access_rule *best = best_rule(acl, family, addr);
+
+	*flags = best ? best->flags : acl->default_flags;
+	*plen = best ? best->prefix.len : 0;
+	return best != NULL;
 }

@@ -32,6 +32,12 @@ struct access {
 
 unsigned int access_flags(const struct access *acl, int family,
 			  const uint8_t *addr);
+/*
+ * Whether a restrict line matches @addr (the default does not count);
+ * *flags gets the flags that apply, *plen the matching prefix length.
+ */
+int access_match(const struct access *acl, int family, const uint8_t *addr,
+		 unsigned int *flags, unsigned int *plen);
 /* The module serves time or refuses: these flags make it refuse. */
 static inline int access_denies_time(unsigned int flags)
 {

@@ -84,13 +84,20 @@ static void tracking(const struct daemon *d, FILE *out)
 	fprintf(out, "{\"synchronized\":%s,\"stratum\":%d,\"leap\":%d,"
 		"\"system_peer\":\"%s\",\"offset\":%.9f,\"jitter\":%.9f,"
 		"\"frequency_ppm\":%.3f,\"root_delay\":%.6f,\"root_dispersion\":%.6f,"
-		"\"kernel_fast_path\":%s}\n",
+		"\"kernel_fast_path\":%s,\"mode6_answered\":%llu,"
+		"\"mode6_errors\":%llu,\"mode6_dropped\":%llu,"
+		"\"mode6_refused\":%llu,\"mode7_dropped\":%llu}\n",
 		d->synced ? "true" : "false", d->synced ? d->sys.stratum : 16,
 		d->synced ? d->sys.leap : 3,
 		d->syspeer >= 0 ? d->peers[d->syspeer].name : "",
 		d->sys_offset, d->sys_jitter, d->clk.freq_ppm,
 		d->sys.root_delay / 65536.0, d->sys.root_dispersion / 65536.0,
-		d->kernel ? "true" : "false");
+		d->kernel ? "true" : "false",
+		(unsigned long long)d->m6.answered,
+		(unsigned long long)d->m6.errors,
+		(unsigned long long)d->m6.dropped,
+		(unsigned long long)d->m6.refused,
+		(unsigned long long)d->srv.ctr[NTPSEC_CTR_DROP_MODE7]);
 }
 
 /* NTS server counters: the key exchange, then NTS-protected NTP. */

@@ -7,9 +7,11 @@
 #include "access.h"
 #include "auth.h"
 #include "clock.h"
+#include "mode6.h"
 #include "ntpconf.h"
 #include "peer.h"
 #include "server.h"
+#include "statsfile.h"
 
 #define DAEMON_MAX_PEERS CONFIG_MAX_SERVERS
 
@@ -44,13 +46,31 @@ struct daemon {
 
 	int ctl_fd;			/* control socket, or -1 */
 	const char *ctl_path;
+
+	struct mode6_counters m6;
+	uint8_t m6_secret[16];		/* keys the MRU nonces */
+	struct statsfiles stats;
 };
 
 /* system.c: selection, the system variables, the discipline. */
 void system_select(struct daemon *d, double now);
+/* A peerstats line for @p's latest sample. */
+void system_record_peer(struct daemon *d, const struct peer *p);
 /* The module and the fallback server get the current state and limits. */
 int system_push_state(struct daemon *d);
 int system_apply_limits(struct daemon *d);
+
+/*
+ * mode6_vars.c: ntpq's and ntpmon's read-only mode 6 requests, for the
+ * server's callback (struct server.mode6).
+ */
+void mode6_init(struct daemon *d);
+/* An association's status word, as READSTAT lists it. */
+uint16_t mode6_peer_status_of(const struct peer *p);
+void mode6_receive(void *ctx, int family, const uint8_t *src,
+		   const uint8_t *buf, size_t len,
+		   void (*send)(void *sctx, const uint8_t *pkt, size_t len),
+		   void *sctx);
 
 /* control.c: the Unix socket ntpsecctl sources/tracking read. */
 int control_open(struct daemon *d, const char *path);

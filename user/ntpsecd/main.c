@@ -186,6 +186,7 @@ static int reload(struct daemon *d, double now)
 	d->keys = ring;
 	keyring_wipe(&ring);
 	apply_params(d);
+	statsfiles_configure(&d->stats, &d->cfg);
 	if (system_apply_limits(d))
 		log_msg(LOG_WARNING, "reload: the module refused the new limits");
 	mobilize(d, now);
@@ -292,6 +293,7 @@ static int run(struct daemon *d)
 				p->have_stats = true;
 				system_select(d, now);
 			}
+			system_record_peer(d, p);
 		}
 		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)
 			control_serve(d);
@@ -386,6 +388,8 @@ int main(int argc, char **argv)
 	d.srv.acl = &d.acl;
 	d.srv.keys = &d.keys;
 	d.srv.fd[0] = d.srv.fd[1] = -1;
+	mode6_init(&d);
+	statsfiles_configure(&d.stats, &d.cfg);
 	if (!d.once && server_open(&d.srv, CONFIG_NTP_PORT, err, sizeof(err))) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
@@ -428,6 +432,7 @@ int main(int argc, char **argv)
 		clock_write_drift(&d.clk);
 	control_close(&d);
 	nts_stop(&d);
+	statsfiles_close(&d.stats);
 	server_close(&d.srv);	/* closing the sockets detaches them */
 	keyring_wipe(&d.keys);
 	if (pidfile)

@@ -392,6 +392,19 @@ static void answer(struct server *srv, int fd, struct request *req)
 	send_reply(srv, fd, req, out, len);
 }
 
+struct mode6_reply {
+	struct server *srv;
+	int fd;
+	const struct request *req;
+};
+
+static void mode6_send(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct mode6_reply *r = ctx;
+
+	send_reply(r->srv, r->fd, r->req, pkt, len);
+}
+
 static void handle(struct server *srv, int fd, struct request *req)
 {
 	enum ntp_parse_result res;
@@ -401,6 +414,14 @@ static void handle(struct server *srv, int fd, struct request *req)
 	flags = access_flags(srv->acl, req->family, req->src);
 	if (flags & ACCESS_IGNORE) {
 		srv->ctr[NTPSEC_CTR_DROP_ACL]++;
+		return;
+	}
+	/* Control messages are 12-octet headers: not for ntp_parse(). */
+	if (req->len && (req->buf[0] & 7) == NTP_MODE_CONTROL && srv->mode6) {
+		struct mode6_reply r = { srv, fd, req };
+
+		srv->mode6(srv->mode6_ctx, req->family, req->src, req->buf,
+			   req->len, mode6_send, &r);
 		return;
 	}
 	res = ntp_parse(req->buf, req->len, &req->pkt);

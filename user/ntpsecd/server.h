@@ -42,11 +42,20 @@ struct server {
 	struct ntp_server_state state;
 	bool have_state;
 	uint64_t ctr[NTPSEC_CTR_MAX];
-	uint64_t unserved;		/* modes 6, 1, 2, 5: not answered */
+	uint64_t unserved;		/* modes 1, 2, 5 (6 without mode6): not answered */
 	/* NTS: set while "nts enable" is in force, else NULL. */
 	const struct nts_aead_ops *nts;
 	const struct nts_master_keys *nts_keys;
 	struct server_nts_stats nts_stats;
+	/*
+	 * Mode 6 goes here, if set: @send(@sctx, ...) sends one datagram
+	 * back from the address the request was sent to.
+	 */
+	void (*mode6)(void *ctx, int family, const uint8_t *src,
+		      const uint8_t *buf, size_t len,
+		      void (*send)(void *sctx, const uint8_t *pkt, size_t len),
+		      void *sctx);
+	void *mode6_ctx;
 };
 
 /* Binds the wildcard addresses of @port, IPv6 only on the IPv6 socket. */

@@ -91,6 +91,25 @@ static void update_system(struct daemon *d, const struct select_result *r,
 	(void)now;
 }
 
+void system_record_peer(struct daemon *d, const struct peer *p)
+{
+	const void *a = p->addr.ss_family == AF_INET ?
+		(const void *)&((const struct sockaddr_in *)&p->addr)->sin_addr :
+		(const void *)&((const struct sockaddr_in6 *)&p->addr)->sin6_addr;
+	char s[INET6_ADDRSTRLEN];
+
+	if (!p->have_stats || !inet_ntop(p->addr.ss_family, a, s, sizeof(s)))
+		return;
+	statsfiles_peer(&d->stats, s, mode6_peer_status_of(p), p->stats.offset,
+			p->stats.delay, p->stats.disp, p->stats.jitter);
+}
+
+static void record_loop(struct daemon *d)
+{
+	statsfiles_loop(&d->stats, d->sys_offset, d->clk.freq_ppm,
+			d->sys_jitter, 0.0, d->peers[d->syspeer].poll);
+}
+
 static void after_step(struct daemon *d, double now)
 {
 	int i;
@@ -139,6 +158,7 @@ void system_select(struct daemon *d, double now)
 
 	if (!d->discipline) {
 		d->synced = true;
+		record_loop(d);
 		system_push_state(d);
 		return;
 	}
@@ -159,6 +179,7 @@ void system_select(struct daemon *d, double now)
 		break;
 	}
 	d->synced = true;
+	record_loop(d);
 	system_push_state(d);
 }
 
