@@ -33,6 +33,7 @@ struct daemon {
 	bool synced;
 	bool panic;			/* beyond the panic threshold: exit */
 	struct clock_state clk;
+	double disc_sample;		/* the system peer's sample last used */
 	struct ntp_server_state sys;	/* what we tell our clients */
 	double sys_offset, sys_jitter;
 	int syspeer;			/* index, or -1 */

@@ -293,6 +293,8 @@ static int run(struct daemon *d)
 			peer_poll(&d->peers[i], &d->keys, now);
 			wake = fmin(wake, peer_deadline(&d->peers[i]));
 		}
+		if (d->discipline)
+			wake = fmin(wake, clock_deadline(&d->clk));
 		n = 0;
 		for (i = 0; i < 2; i++)
 			if (d->srv.fd[i] >= 0)
@@ -323,6 +325,8 @@ static int run(struct daemon *d)
 		}
 		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)
 			control_serve(d);
+		if (d->discipline && clock_tick(&d->clk, now))
+			log_msg(LOG_ERR, "cannot set the frequency: %s", strerror(errno));
 
 		if (d->panic)
 			return 1;	/* clock_update said why */
@@ -417,7 +421,7 @@ int main(int argc, char **argv)
 		.driftfile = d.cfg.driftfile[0] ? d.cfg.driftfile : NULL,
 	};
 	if (d.discipline)
-		clock_init(&d.clk, &cp);
+		clock_init(&d.clk, &cp, NULL, mono_now());
 	else
 		d.clk.p = cp;
 	mobilize(&d, mono_now());
@@ -439,8 +443,11 @@ int main(int argc, char **argv)
 
 	ret = run(&d);
 
-	if (d.discipline && d.synced)
-		clock_write_drift(&d.clk);
+	if (d.discipline) {
+		clock_finish(&d.clk, mono_now(), d.once);
+		if (d.synced)
+			clock_write_drift(&d.clk);
+	}
 	control_close(&d);
 	server_close(&d.srv);	/* closing the sockets detaches them */
 	keyring_wipe(&d.keys);

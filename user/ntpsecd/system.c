@@ -142,6 +142,17 @@ void system_select(struct daemon *d, double now)
 		system_push_state(d);
 		return;
 	}
+	/*
+	 * The clock takes one update per new sample of the system peer
+	 * (RFC 5905 section 11.2.1): the others' samples change the combined
+	 * offset only a little, and feeding each would count the same
+	 * moment several times in the frequency fit.
+	 */
+	if (d->synced && d->peers[r.syspeer].stats.update <= d->disc_sample) {
+		system_push_state(d);
+		return;
+	}
+	d->disc_sample = d->peers[r.syspeer].stats.update;
 	act = clock_update(&d->clk, r.offset, now);
 	switch (act) {
 	case CLOCK_STEPPED:
