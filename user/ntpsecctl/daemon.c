@@ -117,6 +117,11 @@ int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv)
 		{ "root_delay", "root delay (s)" },
 		{ "root_dispersion", "root dispersion (s)" },
 		{ "kernel_fast_path", "kernel fast path" },
+		{ "leap_pending", "leap second" },
+		{ "leap_at", "leap at (Unix s)" },
+		{ "leap_source", "leap from" },
+		{ "leap_armed", "leap armed in kernel" },
+		{ "leapfile_expires", "leapfile expires" },
 	};
 	char buf[4096], v[64];
 	size_t i;

@@ -151,33 +151,36 @@ static void record(struct clock_state *cs, double offset, double now)
 
 /*
  * The line through the untouched phases: its slope (s/s, the frequency
- * error relative to base_ppm), the slope's standard error, and the phase
- * the line predicts at @now with the damped slope @used (known only after
- * the weighing, hence the second pass in the caller).
+ * error relative to base_ppm) and the slope's standard error, and the
+ * weighted means of time and phase it passes through.  Emulators and busy
+ * networks produce the odd sample milliseconds off: a least-squares fit
+ * would follow them, so the fit is redone with Huber weights (samples
+ * beyond HUBER_K standard deviations count less, in proportion).
  */
+#define HUBER_K 2.0
+#define FIT_PASSES 3
+
 struct fit {
 	double mt, mu, slope, se;
 };
 
-static void fit_line(const struct clock_state *cs, struct fit *f)
+static void fit_pass(const struct clock_state *cs, const double *w,
+		     struct fit *f, double *sigma)
 {
-	double stt = 0, stu = 0, rss = 0, sigma2;
+	double sw = 0, stt = 0, stu = 0, rss = 0;
 	unsigned int i;
 
 	f->mt = f->mu = 0;
 	for (i = 0; i < cs->n; i++) {
-		f->mt += cs->t[i];
-		f->mu += cs->u[i];
+		sw += w[i];
+		f->mt += w[i] * cs->t[i];
+		f->mu += w[i] * cs->u[i];
 	}
-	f->mt /= cs->n;
-	f->mu /= cs->n;
-	f->slope = 0;
-	f->se = INFINITY;
-	if (cs->n < FREQ_FIT_MIN)
-		return;
+	f->mt /= sw;
+	f->mu /= sw;
 	for (i = 0; i < cs->n; i++) {
-		stt += (cs->t[i] - f->mt) * (cs->t[i] - f->mt);
-		stu += (cs->t[i] - f->mt) * (cs->u[i] - f->mu);
+		stt += w[i] * (cs->t[i] - f->mt) * (cs->t[i] - f->mt);
+		stu += w[i] * (cs->t[i] - f->mt) * (cs->u[i] - f->mu);
 	}
 	if (stt <= 0)
 		return;
@@ -185,10 +188,37 @@ static void fit_line(const struct clock_state *cs, struct fit *f)
 	for (i = 0; i < cs->n; i++) {
 		double r = cs->u[i] - f->mu - f->slope * (cs->t[i] - f->mt);
 
-		rss += r * r;
+		rss += w[i] * r * r;
 	}
-	sigma2 = fmax(rss / (cs->n - 2), NOISE_FLOOR * NOISE_FLOOR);
-	f->se = sqrt(sigma2 / stt);
+	/* Weights sum to at most n: the residual variance per weight. */
+	*sigma = sqrt(fmax(rss / (sw * (cs->n - 2) / cs->n),
+			   NOISE_FLOOR * NOISE_FLOOR));
+	f->se = *sigma / sqrt(stt);
+}
+
+static void fit_line(const struct clock_state *cs, struct fit *f)
+{
+	double w[CLOCK_HISTORY] = { 0 }, sigma = 0;
+	unsigned int i, pass;
+
+	for (i = 0; i < cs->n; i++)
+		w[i] = 1;
+	f->slope = 0;
+	f->se = INFINITY;
+	fit_pass(cs, w, f, &sigma);
+	if (cs->n < FREQ_FIT_MIN) {
+		f->slope = 0;
+		f->se = INFINITY;
+		return;
+	}
+	for (pass = 1; pass < FIT_PASSES && isfinite(f->se); pass++) {
+		for (i = 0; i < cs->n; i++) {
+			double r = fabs(cs->u[i] - f->mu - f->slope * (cs->t[i] - f->mt));
+
+			w[i] = r > HUBER_K * sigma ? HUBER_K * sigma / r : 1;
+		}
+		fit_pass(cs, w, f, &sigma);
+	}
 }
 
 static enum clock_action step_clock(struct clock_state *cs, double offset,

@@ -82,13 +82,19 @@ static void tracking(const struct daemon *d, FILE *out)
 	fprintf(out, "{\"synchronized\":%s,\"stratum\":%d,\"leap\":%d,"
 		"\"system_peer\":\"%s\",\"offset\":%.9f,\"jitter\":%.9f,"
 		"\"frequency_ppm\":%.3f,\"root_delay\":%.6f,\"root_dispersion\":%.6f,"
-		"\"kernel_fast_path\":%s}\n",
+		"\"kernel_fast_path\":%s,\"leap_pending\":\"%s\",\"leap_at\":%lld,"
+		"\"leap_source\":\"%s\",\"leap_armed\":%s,\"leapfile_expires\":%lld}\n",
 		d->synced ? "true" : "false", d->synced ? d->sys.stratum : 16,
 		d->synced ? d->sys.leap : 3,
 		d->syspeer >= 0 ? d->peers[d->syspeer].name : "",
 		d->sys_offset, d->sys_jitter, d->clk.freq_ppm,
 		d->sys.root_delay / 65536.0, d->sys.root_dispersion / 65536.0,
-		d->kernel ? "true" : "false");
+		d->kernel ? "true" : "false",
+		d->leap.li == NTP_LEAP_ADD_SECOND ? "insert" :
+		d->leap.li == NTP_LEAP_DEL_SECOND ? "delete" : "none",
+		(long long)d->leap.when, leap_source_name(d->leap.source),
+		d->kstatus_arm == 1 || d->kstatus_arm == -1 ? "true" : "false",
+		d->have_leaps ? (long long)d->leaps.expires : 0LL);
 }
 
 void control_serve(struct daemon *d)

@@ -7,6 +7,7 @@
 #include "access.h"
 #include "auth.h"
 #include "clock.h"
+#include "leapsec.h"
 #include "ntpconf.h"
 #include "peer.h"
 #include "server.h"
@@ -34,6 +35,13 @@ struct daemon {
 	bool panic;			/* beyond the panic threshold: exit */
 	struct clock_state clk;
 	double disc_sample;		/* the system peer's sample last used */
+
+	struct leap_table leaps;	/* from the leapfile */
+	bool have_leaps;		/* loaded and hash-checked */
+	bool leaps_expired_logged;
+	int leap_vote;			/* the survivors' majority */
+	struct leap_decision leap;	/* what clients and the kernel are told */
+	int kstatus_synced, kstatus_arm;	/* last set in the kernel; -2: never */
 	struct ntp_server_state sys;	/* what we tell our clients */
 	double sys_offset, sys_jitter;
 	int syspeer;			/* index, or -1 */
@@ -48,6 +56,13 @@ void system_select(struct daemon *d, double now);
 /* The module and the fallback server get the current state and limits. */
 int system_push_state(struct daemon *d);
 int system_apply_limits(struct daemon *d);
+/* (Re)reads the leapfile, if any; a bad one is logged and not used. */
+void system_load_leapfile(struct daemon *d);
+/*
+ * Leap second decision and kernel status, from the file and the vote: at
+ * each selection and every few seconds (the date moves on by itself).
+ */
+void system_leap(struct daemon *d);
 
 /* control.c: the Unix socket ntpsecctl sources/tracking read. */
 int control_open(struct daemon *d, const char *path);

@@ -218,6 +218,7 @@ static int reload(struct daemon *d, double now)
 	d->keys = ring;
 	keyring_wipe(&ring);
 	apply_params(d);
+	system_load_leapfile(d);
 	if (system_apply_limits(d))
 		log_msg(LOG_WARNING, "reload: the module refused the new limits");
 	mobilize(d, now);
@@ -278,6 +279,7 @@ static int run(struct daemon *d)
 	struct pollfd pfd[2 + DAEMON_MAX_PEERS + 1];
 	struct hwts hw[CONFIG_MAX_HWTS];
 	double now = mono_now(), start = now, next_hw = now, last_drift = now;
+	double next_leap = now;
 	int nhw, i;
 
 	hwts_start(d, hw, &nhw);
@@ -335,6 +337,10 @@ static int run(struct daemon *d)
 		if (d->once && now - start > ONCE_TIMEOUT) {
 			log_msg(LOG_ERR, "-q: no usable server in %.0f s", ONCE_TIMEOUT);
 			return 1;
+		}
+		if (now >= next_leap) {
+			system_leap(d);		/* the date moves on by itself */
+			next_leap = now + 5.0;
 		}
 		if (nhw && now >= next_hw) {
 			hwts_refresh(d, hw, nhw);
@@ -403,6 +409,8 @@ int main(int argc, char **argv)
 		 debug);
 	log_msg(LOG_NOTICE, "ntpsecd %s starting", PACKAGE_VERSION);
 	apply_params(&d);
+	d.kstatus_synced = d.kstatus_arm = -2;
+	system_load_leapfile(&d);
 	if (load_keys(&d, &d.keys))
 		return 1;
 	d.srv.acl = &d.acl;

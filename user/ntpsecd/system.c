@@ -45,6 +45,17 @@ static uint32_t refid_of(const struct peer *p)
 	return ntp_get_be32(md);
 }
 
+/* "2016-12-31T23:59:60Z"-style text of Unix time @t, for log lines. */
+static const char *utc_date(int64_t t)
+{
+	static char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	return buf;
+}
+
 static uint64_t ntp_now(void)
 {
 	struct timespec ts;
@@ -81,7 +92,7 @@ static void update_system(struct daemon *d, const struct select_result *r,
 	d->syspeer = r->syspeer;
 	d->sys_offset = r->offset;
 	d->sys_jitter = r->jitter;
-	d->sys.leap = (uint8_t)sp->leap;
+	d->sys.leap = (uint8_t)d->leap.li;
 	d->sys.stratum = (uint8_t)(sp->stratum + 1 > 15 ? 15 : sp->stratum + 1);
 	d->sys.refid = refid_of(sp);
 	d->sys.reftime = ntp_now();
@@ -89,6 +100,18 @@ static void update_system(struct daemon *d, const struct select_result *r,
 	d->sys.root_dispersion = short_format(sp->root_disp + sp->stats.disp +
 					      r->jitter + fabs(r->offset));
 	(void)now;
+}
+
+/* The leap indicators of the survivors, the system peer among them. */
+static int survivors_vote(const struct daemon *d)
+{
+	int li[DAEMON_MAX_PEERS], n = 0, i;
+
+	for (i = 0; i < d->npeers; i++)
+		if (d->peers[i].state == SELECT_SURVIVOR ||
+		    d->peers[i].state == SELECT_SYSPEER)
+			li[n++] = d->peers[i].leap;
+	return leap_vote(li, n);
 }
 
 static void after_step(struct daemon *d, double now)
@@ -135,6 +158,7 @@ void system_select(struct daemon *d, double now)
 	}
 	d->outcome = r.outcome;
 	log_changes(d, &r);
+	d->leap_vote = survivors_vote(d);
 	update_system(d, &r, now);
 
 	if (!d->discipline) {
@@ -170,7 +194,73 @@ void system_select(struct daemon *d, double now)
 		break;
 	}
 	d->synced = true;
+	system_leap(d);
 	system_push_state(d);
+}
+
+void system_load_leapfile(struct daemon *d)
+{
+	char err[512];
+
+	d->have_leaps = false;
+	d->leaps_expired_logged = false;
+	if (!d->cfg.leapfile[0])
+		return;
+	if (leap_load(d->cfg.leapfile, &d->leaps, err, sizeof(err))) {
+		log_msg(LOG_ERR, "leapfile not used: %s", err);
+		return;
+	}
+	d->have_leaps = true;
+	log_msg(LOG_INFO, "leapfile %s: %u entries, TAI-UTC %d s, expires %s",
+		d->cfg.leapfile, d->leaps.n, d->leaps.e[d->leaps.n - 1].tai,
+		utc_date(d->leaps.expires));
+}
+
+static const char *leap_kind(int li)
+{
+	return li == NTP_LEAP_ADD_SECOND ? "insertion" :
+	       li == NTP_LEAP_DEL_SECOND ? "deletion" : "none";
+}
+
+void system_leap(struct daemon *d)
+{
+	int64_t now = (int64_t)time(NULL);
+	const struct leap_table *t = d->have_leaps ? &d->leaps : NULL;
+	struct leap_decision was = d->leap;
+	bool synced = d->synced && d->discipline;
+
+	if (t && leap_expired(t, now)) {
+		if (!d->leaps_expired_logged)
+			log_msg(LOG_WARNING, "leapfile %s expired on %s: leap seconds from upstream only; install a current leap-seconds.list",
+				d->cfg.leapfile, utc_date(t->expires));
+		d->leaps_expired_logged = true;
+		t = NULL;
+	}
+	leap_decide(t, d->leap_vote, now, &d->leap);
+	if (d->leap.li != was.li || d->leap.when != was.when) {
+		if (d->leap.li == NTP_LEAP_NONE)
+			log_msg(LOG_NOTICE, "no leap second pending");
+		else
+			log_msg(LOG_NOTICE, "leap second %s at %s announced (from the %s)",
+				leap_kind(d->leap.li), utc_date(d->leap.when),
+				leap_source_name(d->leap.source));
+		d->sys.leap = (uint8_t)d->leap.li;
+		if (d->synced)
+			system_push_state(d);
+	}
+	if (!d->discipline ||
+	    (d->kstatus_synced == synced && d->kstatus_arm == d->leap.arm))
+		return;
+	if (clock_set_status(&d->clk, synced, d->leap.arm)) {
+		log_msg(LOG_ERR, "cannot set the kernel's clock status: %s",
+			strerror(errno));
+		return;
+	}
+	if (d->leap.arm != d->kstatus_arm && d->leap.arm)
+		log_msg(LOG_NOTICE, "kernel armed for the leap second %s at the end of today (UTC)",
+			leap_kind(d->leap.li));
+	d->kstatus_synced = synced;
+	d->kstatus_arm = d->leap.arm;
 }
 
 int system_push_state(struct daemon *d)
