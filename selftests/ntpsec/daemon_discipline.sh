@@ -51,6 +51,7 @@ server $UPSTREAM_NET.4 iburst minpoll 1 maxpoll 1
 server $UPSTREAM_NET.5 iburst minpoll 1 maxpoll 1
 server $UPSTREAM_NET.6 minpoll 1 maxpoll 6
 kernel off
+tos minsane 3
 CONF
 export NTPSECD_SOCKET=/tmp/discipline.sock
 ip netns exec ntps ntpsecd -n -c /tmp/discipline.conf -s $NTPSECD_SOCKET \

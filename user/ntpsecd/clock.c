@@ -250,8 +250,25 @@ enum clock_action clock_update(struct clock_state *cs, double offset,
 			offset, cs->p.panic_threshold);
 		return CLOCK_PANIC;
 	}
-	if (cs->p.step_threshold > 0 && fabs(offset) > cs->p.step_threshold)
+	if (cs->p.step_threshold > 0 && fabs(offset) > cs->p.step_threshold) {
+		if (!cs->updates && !cs->steps)
+			return step_clock(cs, offset, now);
+		if (!cs->spike_since) {
+			cs->spike_since = now;
+			log_msg(LOG_WARNING, "offset %+.6f s beyond the step threshold: ignored unless it lasts %.0f s",
+				offset, CLOCK_STEPOUT);
+		}
+		if (now - cs->spike_since < CLOCK_STEPOUT) {
+			cs->spikes++;
+			return CLOCK_SPIKE;
+		}
+		cs->spike_since = 0;
 		return step_clock(cs, offset, now);
+	}
+	if (cs->spike_since)
+		log_msg(LOG_INFO, "offset back within the step threshold after %.0f s",
+			now - cs->spike_since);
+	cs->spike_since = 0;
 	cs->stepped_once = true;
 	cs->updates++;
 

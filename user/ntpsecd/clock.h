@@ -23,7 +23,14 @@ struct timex;
  * latest noisy sample, says how much phase to remove.  Each phase
  * correction is spread over a time constant and then ends by itself, so a
  * late or missing update can never make it overshoot.
+ *
+ * Beyond the step threshold the clock is stepped at once only on the
+ * first update; later, as ntpd's stepout, only when the offsets stay
+ * beyond it for CLOCK_STEPOUT seconds: a momentary wrong selection (two
+ * sources left after a step, one of them false) must not step the clock
+ * back and forth.
  */
+#define CLOCK_STEPOUT 300.0
 struct clock_params {
 	double step_threshold;	/* tinker step, s; 0: never step */
 	double panic_threshold;	/* tinker panic, s; 0: no limit */
@@ -52,12 +59,14 @@ struct clock_state {
 	double last_update;	/* monotonic s */
 	double est_offset;	/* fitted offset at the last update, s */
 
-	uint64_t steps, updates;
+	double spike_since;	/* first offset beyond step, monotonic s; 0: none */
+	uint64_t steps, updates, spikes;
 };
 
 enum clock_action {
 	CLOCK_SLEWED,
 	CLOCK_STEPPED,
+	CLOCK_SPIKE,		/* beyond the step threshold, not yet for long */
 	CLOCK_PANIC,		/* beyond the panic threshold: the daemon exits */
 	CLOCK_ERROR,		/* the kernel refused: errno says why */
 };

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "access.h"
+#include "assoc.h"
 #include "auth.h"
 #include "clock.h"
 #include "leapsec.h"
@@ -25,6 +26,7 @@ struct daemon {
 
 	int npeers;
 	struct peer peers[DAEMON_MAX_PEERS];
+	struct assoc_name names[CONFIG_MAX_SERVERS];	/* per server/pool line */
 	struct filter_params fp;
 	struct select_params sp;
 

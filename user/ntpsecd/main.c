@@ -29,6 +29,7 @@
 #include <linux/capability.h>
 
 #include "daemon.h"
+#include "daemonize.h"
 #include "log.h"
 #include "module.h"
 #include "phc.h"
@@ -72,43 +73,6 @@ static void usage(FILE *out)
 		"  -s SOCKET control socket (default %s)\n"
 		"  -t        check the configuration, print it, and exit\n",
 		DEFAULT_CONFIG, DEFAULT_CONTROL);
-}
-
-/* Mobilizes the associations of the configuration: pools give maxclock. */
-static void mobilize(struct daemon *d, double now)
-{
-	unsigned int i;
-
-	d->npeers = 0;
-	for (i = 0; i < d->cfg.n_servers; i++) {
-		const struct config_server *cs = &d->cfg.servers[i];
-		struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
-		struct addrinfo *res, *ai;
-		char port[8];
-		int want, ret, got = 0;
-
-		if (cs->flags & CONFIG_SERVER_IPV4)
-			hints.ai_family = AF_INET;
-		if (cs->flags & CONFIG_SERVER_IPV6)
-			hints.ai_family = AF_INET6;
-		snprintf(port, sizeof(port), "%u", cs->port);
-		ret = getaddrinfo(cs->host, port, &hints, &res);
-		if (ret) {
-			log_msg(LOG_WARNING, "cannot resolve %s: %s", cs->host,
-				gai_strerror(ret));
-			continue;
-		}
-		want = cs->flags & CONFIG_SERVER_POOL ? d->cfg.tos.maxclock : 1;
-		for (ai = res; ai && got < want && d->npeers < DAEMON_MAX_PEERS;
-		     ai = ai->ai_next) {
-			peer_init(&d->peers[d->npeers++], cs,
-				  (struct sockaddr_storage *)ai->ai_addr,
-				  ai->ai_addrlen, now);
-			got++;
-		}
-		freeaddrinfo(res);
-	}
-	d->syspeer = -1;
 }
 
 static void apply_params(struct daemon *d)
@@ -221,7 +185,7 @@ static int reload(struct daemon *d, double now)
 	system_load_leapfile(d);
 	if (system_apply_limits(d))
 		log_msg(LOG_WARNING, "reload: the module refused the new limits");
-	mobilize(d, now);
+	assoc_start(d, now);
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", d->config_path);
 	return 0;
 }
@@ -291,6 +255,7 @@ static int run(struct daemon *d)
 			got_reload = 0;
 			reload(d, now);
 		}
+		assoc_tick(d, now);
 		for (i = 0; i < d->npeers; i++) {
 			peer_poll(&d->peers[i], &d->keys, now);
 			wake = fmin(wake, peer_deadline(&d->peers[i]));
@@ -351,18 +316,8 @@ static int run(struct daemon *d)
 			last_drift = now;
 		}
 	}
-	log_msg(LOG_NOTICE, "shutting down");
+	log_msg(LOG_NOTICE, "shutting down on a signal");
 	return 0;
-}
-
-static int write_pidfile(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -373,7 +328,7 @@ int main(int argc, char **argv)
 	bool foreground = false, check = false;
 	struct clock_params cp;
 	char err[512];
-	int opt, debug = 0, ret;
+	int opt, debug = 0, ret, ready_fd = -1;
 
 	d.config_path = DEFAULT_CONFIG;
 	while ((opt = getopt(argc, argv, "c:ndgqu:p:l:s:th")) != -1) {
@@ -407,7 +362,30 @@ int main(int argc, char **argv)
 	}
 	log_open(foreground, logfile ? logfile : (d.cfg.logfile[0] ? d.cfg.logfile : NULL),
 		 debug);
-	log_msg(LOG_NOTICE, "ntpsecd %s starting", PACKAGE_VERSION);
+	/*
+	 * Fork before the work, so the pid file, the sockets and the clock
+	 * are the daemon's; the parent waits for "ready" (or the daemon's
+	 * death) and exits with the daemon's start-up status.
+	 */
+	if (!foreground) {
+		ready_fd = daemonize_start();
+		if (ready_fd < 0) {
+			log_msg(LOG_ERR, "cannot become a daemon: %s", strerror(errno));
+			return 1;
+		}
+	}
+	log_msg(LOG_NOTICE, "ntpsecd %s starting%s", PACKAGE_VERSION,
+		foreground ? " in the foreground" : " as a daemon");
+	if (pidfile) {
+		ret = pidfile_write(pidfile);
+		if (ret == -EEXIST) {
+			log_msg(LOG_ERR, "%s names a running ntpsecd: not starting a second one",
+				pidfile);
+			return 1;
+		}
+		if (ret)
+			log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(-ret));
+	}
 	apply_params(&d);
 	d.kstatus_synced = d.kstatus_arm = -2;
 	system_load_leapfile(&d);
@@ -432,15 +410,10 @@ int main(int argc, char **argv)
 		clock_init(&d.clk, &cp, NULL, mono_now());
 	else
 		d.clk.p = cp;
-	mobilize(&d, mono_now());
+	d.syspeer = -1;
+	assoc_start(&d, mono_now());
 	if (!d.once && control_open(&d, ctl))
 		return 1;
-	if (!foreground && daemon(0, 0)) {
-		log_msg(LOG_ERR, "cannot become a daemon: %s", strerror(errno));
-		return 1;
-	}
-	if (pidfile && write_pidfile(pidfile))
-		log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(errno));
 	if (user && drop_privileges(user))
 		return 1;
 	signal(SIGTERM, on_signal);
@@ -448,6 +421,9 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	system_push_state(&d);
+	daemonize_done(ready_fd, 0);
+	log_msg(LOG_INFO, "ready: %d associations, control socket %s", d.npeers,
+		d.once ? "none (-q)" : ctl);
 
 	ret = run(&d);
 
@@ -456,10 +432,13 @@ int main(int argc, char **argv)
 		if (d.synced)
 			clock_write_drift(&d.clk);
 	}
+	assoc_stop(&d);
 	control_close(&d);
 	server_close(&d.srv);	/* closing the sockets detaches them */
 	keyring_wipe(&d.keys);
 	if (pidfile)
 		unlink(pidfile);
+	log_msg(LOG_NOTICE, "stopped: sockets closed, clock left at %.3f ppm",
+		d.clk.freq_ppm);
 	return ret;
 }

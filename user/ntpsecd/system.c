@@ -64,7 +64,8 @@ static uint64_t ntp_now(void)
 	return ntp_ts_from_unix(ts.tv_sec, (uint32_t)ts.tv_nsec);
 }
 
-static void log_changes(struct daemon *d, const struct select_result *r)
+static void log_changes(struct daemon *d, const struct select_result *r,
+			double now)
 {
 	int i;
 
@@ -72,6 +73,10 @@ static void log_changes(struct daemon *d, const struct select_result *r)
 		struct peer *p = &d->peers[i];
 		enum select_state s = r->v[i].state;
 
+		if (s != SELECT_FALSETICKER)
+			p->false_since = 0;
+		else if (!p->false_since)
+			p->false_since = now;	/* assoc.c replaces pool ones */
 		if (s == p->state)
 			continue;
 		if (s == SELECT_FALSETICKER)
@@ -152,12 +157,12 @@ void system_select(struct daemon *d, double now)
 			log_msg(LOG_NOTICE, "no system peer: %s",
 				select_outcome_name(r.outcome));
 		d->outcome = r.outcome;
-		log_changes(d, &r);
+		log_changes(d, &r, now);
 		d->syspeer = -1;
 		return;
 	}
 	d->outcome = r.outcome;
-	log_changes(d, &r);
+	log_changes(d, &r, now);
 	d->leap_vote = survivors_vote(d);
 	update_system(d, &r, now);
 
@@ -190,6 +195,8 @@ void system_select(struct daemon *d, double now)
 		log_msg(LOG_ERR, "cannot adjust the clock: %s", strerror(errno));
 		d->synced = false;
 		return;
+	case CLOCK_SPIKE:
+		return;		/* clock_update logged it; nothing changes */
 	case CLOCK_SLEWED:
 		break;
 	}

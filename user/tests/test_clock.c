@@ -206,6 +206,25 @@ static void test_panic(void)
 	CHECK(clock_update(&cs, 5000, 1) == CLOCK_PANIC);
 }
 
+/* After the first update, a step needs the offset to last (stepout). */
+static void test_stepout(void)
+{
+	struct clock_params p = params();
+	struct clock_state cs;
+
+	sim_start(0.001, 0);
+	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
+	CHECK(clock_update(&cs, 0.001, 0) == CLOCK_SLEWED);
+	CHECK(clock_update(&cs, 0.5, 2) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, -0.5, 4) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, 0.001, 6) == CLOCK_SLEWED);
+	CHECK(sim.steps == 0);
+	CHECK(clock_update(&cs, 0.5, 10) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, 0.5, 10 + CLOCK_STEPOUT - 1) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, 0.5, 10 + CLOCK_STEPOUT) == CLOCK_STEPPED);
+	CHECK(sim.steps == 1);
+}
+
 /* The kernel never sees more than 500 ppm, the estimate stays within it. */
 static void test_frequency_bounds(void)
 {
@@ -244,6 +263,7 @@ static const struct ktap_case cases[] = {
 	{ "64 s polls: within 1 ms, -30 +- 2 ppm", test_long_poll },
 	{ "a phase correction ends by itself", test_correction_ends },
 	{ "panic threshold and -g", test_panic },
+	{ "a later step waits for the stepout", test_stepout },
 	{ "frequency within +-500 ppm", test_frequency_bounds },
 	{ "kernel status: unsync, leap insert/delete", test_status },
 };
