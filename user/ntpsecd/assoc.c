@@ -113,38 +113,50 @@ static void add_peer(struct daemon *d, int name, const struct addrinfo *ai,
 	p->origin = name;
 }
 
-/* A pool takes addresses not in use; a server its first one. */
+/*
+ * A server takes the first address; if it already has one (a new lookup
+ * after it fell silent), it moves only if the name now says otherwise.
+ */
+static int take_server(struct daemon *d, int name, const struct addrinfo *res,
+		       double now)
+{
+	const struct config_server *cs = &d->cfg.servers[name];
+	const struct sockaddr_storage *a = (const void *)res->ai_addr;
+	int i;
+
+	for (i = 0; i < d->npeers && d->peers[i].origin != name; i++)
+		;
+	if (i == d->npeers) {
+		if (d->npeers == DAEMON_MAX_PEERS)
+			return 0;
+		add_peer(d, name, res, now);
+		log_msg(LOG_INFO, "server %s: %s", cs->host, d->peers[i].name);
+		return 1;
+	}
+	if (same_addr(&d->peers[i].addr, a))
+		return 0;	/* still there: keep waiting for it */
+	log_msg(LOG_NOTICE, "server %s moved: %s is dropped", cs->host,
+		d->peers[i].name);
+	peer_close(&d->peers[i]);
+	peer_init(&d->peers[i], cs, a, res->ai_addrlen, now);
+	d->peers[i].origin = name;
+	if (d->syspeer == i)
+		d->syspeer = -1;
+	log_msg(LOG_NOTICE, "server %s is now %s", cs->host, d->peers[i].name);
+	return 1;
+}
+
+/* A pool takes addresses not in use nor recently dropped, up to maxclock. */
 static int take_addresses(struct daemon *d, int name, struct addrinfo *res,
 			  double now)
 {
 	const struct config_server *cs = &d->cfg.servers[name];
 	struct assoc_name *n = &d->names[name];
 	const struct addrinfo *ai;
-	int added = 0, i;
+	int added = 0;
 
-	if (!(cs->flags & CONFIG_SERVER_POOL)) {
-		for (i = 0; i < d->npeers && d->peers[i].origin != name; i++)
-			;
-		if (i == d->npeers) {
-			if (d->npeers == DAEMON_MAX_PEERS)
-				return 0;
-			add_peer(d, name, res, now);
-			log_msg(LOG_INFO, "server %s: %s", cs->host, d->peers[i].name);
-			return 1;
-		}
-		if (same_addr(&d->peers[i].addr, (const struct sockaddr_storage *)res->ai_addr))
-			return 0;	/* still there: keep waiting for it */
-		log_msg(LOG_NOTICE, "server %s moved: %s is dropped", cs->host,
-			d->peers[i].name);
-		peer_close(&d->peers[i]);
-		peer_init(&d->peers[i], cs, (const struct sockaddr_storage *)res->ai_addr,
-			  res->ai_addrlen, now);
-		d->peers[i].origin = name;
-		if (d->syspeer == i)
-			d->syspeer = -1;
-		log_msg(LOG_NOTICE, "server %s is now %s", cs->host, d->peers[i].name);
-		return 1;
-	}
+	if (!(cs->flags & CONFIG_SERVER_POOL))
+		return take_server(d, name, res, now);
 	for (ai = res; ai && count_of(d, name) < wanted(d, name) &&
 	     d->npeers < DAEMON_MAX_PEERS; ai = ai->ai_next) {
 		const struct sockaddr_storage *a = (const void *)ai->ai_addr;

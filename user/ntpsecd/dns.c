@@ -21,7 +21,8 @@ int dns_start(struct dns_query *q, const char *host, unsigned int port,
 	q->hints.ai_socktype = SOCK_DGRAM;
 	q->hints.ai_family = family;
 	snprintf(q->port, sizeof(q->port), "%u", port);
-	q->cb.ar_name = host;
+	snprintf(q->host, sizeof(q->host), "%s", host);
+	q->cb.ar_name = q->host;
 	q->cb.ar_service = q->port;
 	q->cb.ar_request = &q->hints;
 	/* No notification: the main loop polls, once a second at least. */

@@ -15,11 +15,12 @@
 struct dns_query {
 	struct gaicb cb;
 	struct addrinfo hints;
+	char host[256];		/* the lookup's own copy: a reload may change ours */
 	char port[8];
 	bool busy;
 };
 
-/* Starts resolving @host (kept by the caller until done); 0 or an EAI_ code. */
+/* Starts resolving @host; 0 or an EAI_ code. */
 int dns_start(struct dns_query *q, const char *host, unsigned int port,
 	      int family);
 /*

@@ -261,10 +261,10 @@ static void decide(struct leap_decision *out, int li, int64_t when,
 void leap_decide(const struct leap_table *t, int vote, int64_t now,
 		 struct leap_decision *out)
 {
-	unsigned int i;
-
 	memset(out, 0, sizeof(*out));
 	if (t) {
+		unsigned int i;
+
 		for (i = 1; i < t->n; i++) {
 			int64_t when = t->e[i].when;
 
