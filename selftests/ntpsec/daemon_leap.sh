@@ -53,13 +53,13 @@ ip netns exec ntps ntpsecd -n -c /tmp/ntpsecd-leap.conf -s $NTPSECD_SOCKET \
 	-l /tmp/ntpsecd-leap.log &
 DPID=$!
 
-# adjtimex(2) status word: STA_INS is 0x10.
+# adjtimex(2) status word (struct timex offset 40 on x86_64): STA_INS is 0x10.
 kernel_status() {
 	python3 -c '
 import ctypes
 buf = ctypes.create_string_buffer(256)   # struct timex, modes = 0: read
 state = ctypes.CDLL(None, use_errno=True).adjtimex(buf)
-print(int.from_bytes(buf.raw[48:52], "little"), state)'
+print(int.from_bytes(buf.raw[40:44], "little"), state)'
 }
 sta_ins() { [ $(( $(kernel_status | cut -d' ' -f1) & 0x10 )) -ne 0 ]; }
 tracking() { ip netns exec ntps ntpsecctl --json tracking; }
