@@ -166,6 +166,8 @@ static int reload(struct daemon *d, double now)
 	static struct config next;
 	static struct keyring ring;
 	struct config old = d->cfg;
+	struct clock_params cp = d->clk.p;	/* clock_init clears d->clk */
+	bool was_disciplining;
 	char err[512];
 
 	if (config_load(d->config_path, &next, err, sizeof(err))) {
@@ -181,7 +183,13 @@ static int reload(struct daemon *d, double now)
 	keyring_wipe(&d->keys);
 	d->keys = ring;
 	keyring_wipe(&ring);
+	was_disciplining = d->discipline;
 	apply_params(d);
+	/* "disable ntp" may have come or gone: start or end the discipline. */
+	if (was_disciplining && !d->discipline)
+		clock_finish(&d->clk, now, false);
+	else if (!was_disciplining && d->discipline)
+		clock_init(&d->clk, &cp, NULL, now);
 	system_load_leapfile(d);
 	if (system_apply_limits(d))
 		log_msg(LOG_WARNING, "reload: the module refused the new limits");
