@@ -153,28 +153,33 @@ static void record(struct clock_state *cs, double offset, double now)
  * The line through the untouched phases: its slope (s/s, the frequency
  * error relative to base_ppm) and the slope's standard error, and the
  * weighted means of time and phase it passes through.  Emulators and busy
- * networks produce the odd sample milliseconds off: a least-squares fit
- * would follow them, so the fit is redone with Huber weights (samples
- * beyond HUBER_K standard deviations count less, in proportion).
+ * networks produce the odd sample milliseconds off, nearly always late
+ * (queues only add delay): least squares would follow them, so the fit is
+ * redone with weights from the residuals, measured against a scale that
+ * the outliers cannot inflate (the median absolute residual): full weight
+ * within ROBUST_FULL of it, less beyond, none beyond ROBUST_CUT.
  */
-#define HUBER_K 2.0
-#define FIT_PASSES 3
+#define ROBUST_FULL 2.5
+#define ROBUST_CUT 5.0
+#define FIT_PASSES 4
+#define MAD_TO_SIGMA 1.4826	/* for normal noise */
 
 struct fit {
 	double mt, mu, slope, se;
 };
 
 static void fit_pass(const struct clock_state *cs, const double *w,
-		     struct fit *f, double *sigma)
+		     struct fit *f)
 {
-	double sw = 0, stt = 0, stu = 0, rss = 0;
-	unsigned int i;
+	double sw = 0, stt = 0, stu = 0, rss = 0, sigma2;
+	unsigned int i, used = 0;
 
 	f->mt = f->mu = 0;
 	for (i = 0; i < cs->n; i++) {
 		sw += w[i];
 		f->mt += w[i] * cs->t[i];
 		f->mu += w[i] * cs->u[i];
+		used += w[i] > 0;
 	}
 	f->mt /= sw;
 	f->mu /= sw;
@@ -182,7 +187,9 @@ static void fit_pass(const struct clock_state *cs, const double *w,
 		stt += w[i] * (cs->t[i] - f->mt) * (cs->t[i] - f->mt);
 		stu += w[i] * (cs->t[i] - f->mt) * (cs->u[i] - f->mu);
 	}
-	if (stt <= 0)
+	f->slope = 0;
+	f->se = INFINITY;
+	if (stt <= 0 || used < FREQ_FIT_MIN)
 		return;
 	f->slope = stu / stt;
 	for (i = 0; i < cs->n; i++) {
@@ -190,35 +197,85 @@ static void fit_pass(const struct clock_state *cs, const double *w,
 
 		rss += w[i] * r * r;
 	}
-	/* Weights sum to at most n: the residual variance per weight. */
-	*sigma = sqrt(fmax(rss / (sw * (cs->n - 2) / cs->n),
-			   NOISE_FLOOR * NOISE_FLOOR));
-	f->se = *sigma / sqrt(stt);
+	/* The residual variance per unit weight, two parameters fitted. */
+	sigma2 = fmax(rss / sw * used / (used - 2), NOISE_FLOOR * NOISE_FLOOR);
+	f->se = sqrt(sigma2 / stt);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The noise of the samples around @f, robustly: scaled median |residual|. */
+static double robust_sigma(const struct clock_state *cs, const struct fit *f)
+{
+	double r[CLOCK_HISTORY];
+	unsigned int i;
+
+	for (i = 0; i < cs->n; i++)
+		r[i] = fabs(cs->u[i] - f->mu - f->slope * (cs->t[i] - f->mt));
+	qsort(r, cs->n, sizeof(r[0]), cmp_double);
+	return fmax(MAD_TO_SIGMA * r[cs->n / 2], NOISE_FLOOR);
 }
 
 static void fit_line(const struct clock_state *cs, struct fit *f)
 {
-	double w[CLOCK_HISTORY] = { 0 }, sigma = 0;
+	double w[CLOCK_HISTORY] = { 0 };
 	unsigned int i, pass;
 
 	for (i = 0; i < cs->n; i++)
 		w[i] = 1;
-	f->slope = 0;
-	f->se = INFINITY;
-	fit_pass(cs, w, f, &sigma);
-	if (cs->n < FREQ_FIT_MIN) {
-		f->slope = 0;
-		f->se = INFINITY;
-		return;
-	}
-	for (pass = 1; pass < FIT_PASSES && isfinite(f->se); pass++) {
+	fit_pass(cs, w, f);
+	for (pass = 1; pass < FIT_PASSES && cs->n >= FREQ_FIT_MIN; pass++) {
+		double sigma = robust_sigma(cs, f);
+
 		for (i = 0; i < cs->n; i++) {
 			double r = fabs(cs->u[i] - f->mu - f->slope * (cs->t[i] - f->mt));
 
-			w[i] = r > HUBER_K * sigma ? HUBER_K * sigma / r : 1;
+			w[i] = r <= ROBUST_FULL * sigma ? 1 :
+			       r <= ROBUST_CUT * sigma ? ROBUST_FULL * sigma / r : 0;
 		}
-		fit_pass(cs, w, f, &sigma);
+		fit_pass(cs, w, f);
 	}
+}
+
+/*
+ * The newest samples all on one side of the line, each beyond its noise:
+ * the line no longer describes the clock (the frequency changed, or early
+ * outliers bent it), and the robust weights would go on ignoring the
+ * truth.  As chrony's runs test shrinks its window, the history is cut
+ * back to that run.
+ */
+#define RUN_RESTART 3
+
+static bool model_broken(const struct clock_state *cs, const struct fit *f)
+{
+	double sigma;
+	unsigned int i, run = 0;
+	int side = 0;
+
+	if (cs->n < FREQ_FIT_MIN + RUN_RESTART)
+		return false;
+	sigma = robust_sigma(cs, f);
+	for (i = cs->n; i-- > 0 && run < RUN_RESTART; run++) {
+		double r = cs->u[i] - f->mu - f->slope * (cs->t[i] - f->mt);
+		int s = r > 0 ? 1 : -1;
+
+		if (fabs(r) <= ROBUST_FULL * sigma || (side && s != side))
+			return false;
+		side = s;
+	}
+	return true;
+}
+
+static void keep_newest(struct clock_state *cs, unsigned int k)
+{
+	memmove(cs->t, cs->t + cs->n - k, k * sizeof(double));
+	memmove(cs->u, cs->u + cs->n - k, k * sizeof(double));
+	cs->n = k;
 }
 
 static enum clock_action step_clock(struct clock_state *cs, double offset,
@@ -275,6 +332,12 @@ enum clock_action clock_update(struct clock_state *cs, double offset,
 	advance(cs, now);
 	record(cs, offset, now);
 	fit_line(cs, &f);
+	if (model_broken(cs, &f)) {
+		log_msg(LOG_INFO, "the last %d offsets leave the fitted line: history cut back to them",
+			RUN_RESTART);
+		keep_newest(cs, RUN_RESTART);
+		fit_line(cs, &f);
+	}
 	weight = isfinite(f.se) ? prior * prior / (prior * prior + f.se * f.se) : 0;
 	used = f.slope * weight;
 	cs->freq_ppm = clamp(cs->base_ppm + used * 1e6, MAX_FREQ_PPM);
