@@ -63,6 +63,31 @@ static void advance(struct clock_state *cs, double now)
 	cs->corr_t = now;
 }
 
+static void remember_rate(struct clock_state *cs, double now)
+{
+	if (cs->nrate == CLOCK_RATES) {
+		memmove(cs->rate, cs->rate + 1, (CLOCK_RATES - 1) * sizeof(cs->rate[0]));
+		cs->nrate--;
+	}
+	cs->rate[cs->nrate].t = now;
+	cs->rate[cs->nrate].corr = cs->corr;
+	cs->rate[cs->nrate].ppm = cs->kernel_ppm;
+	cs->nrate++;
+}
+
+/* The integral of our corrections as it stood at @t (not after now). */
+static double corr_at(const struct clock_state *cs, double t)
+{
+	unsigned int i = cs->nrate;
+
+	while (i-- > 0) {
+		if (cs->rate[i].t <= t)
+			return cs->rate[i].corr +
+			       (cs->rate[i].ppm - cs->base_ppm) * 1e-6 * (t - cs->rate[i].t);
+	}
+	return cs->nrate ? cs->rate[0].corr : cs->corr;
+}
+
 static int set_kernel_freq(struct clock_state *cs, double ppm, double now)
 {
 	struct timex tx = { .modes = ADJ_FREQUENCY };
@@ -73,6 +98,7 @@ static int set_kernel_freq(struct clock_state *cs, double ppm, double now)
 		return -1;
 	advance(cs, now);
 	cs->kernel_ppm = tx.freq / FREQ_SCALE;
+	remember_rate(cs, now);
 	return 0;
 }
 
@@ -83,6 +109,9 @@ static void forget_history(struct clock_state *cs, double now)
 	cs->corr_t = now;
 	cs->base_ppm = cs->freq_ppm;
 	cs->freq_se_ppm = INFINITY;
+	cs->nrate = 0;
+	cs->since = now;
+	remember_rate(cs, now);
 }
 
 static void read_driftfile(struct clock_state *cs, const char *path)
@@ -137,15 +166,16 @@ static int step(struct clock_state *cs, double offset)
 	return cs->adjtimex(&tx) < 0 ? -1 : 0;
 }
 
-static void record(struct clock_state *cs, double offset, double now)
+static void record(struct clock_state *cs, double offset, double t)
 {
 	if (cs->n == CLOCK_HISTORY) {
 		memmove(cs->t, cs->t + 1, (CLOCK_HISTORY - 1) * sizeof(double));
 		memmove(cs->u, cs->u + 1, (CLOCK_HISTORY - 1) * sizeof(double));
 		cs->n--;
 	}
-	cs->t[cs->n] = now;
-	cs->u[cs->n] = offset + cs->corr;	/* the phase without our corrections */
+	/* The phase without our corrections, when it was measured. */
+	cs->t[cs->n] = t;
+	cs->u[cs->n] = offset + corr_at(cs, t);
 	cs->n++;
 }
 
@@ -296,7 +326,7 @@ static enum clock_action step_clock(struct clock_state *cs, double offset,
 }
 
 enum clock_action clock_update(struct clock_state *cs, double offset,
-			       double now)
+			       double measured, double now)
 {
 	double prior = FREQ_PRIOR_PPM * 1e-6, weight, used, est, tau, rate;
 	struct fit f;
@@ -330,7 +360,10 @@ enum clock_action clock_update(struct clock_state *cs, double offset,
 	cs->updates++;
 
 	advance(cs, now);
-	record(cs, offset, now);
+	/* Older than the history (it began with a step): it says nothing. */
+	if (measured < cs->since)
+		return CLOCK_SPIKE;
+	record(cs, offset, fmin(measured, now));
 	fit_line(cs, &f);
 	if (model_broken(cs, &f)) {
 		log_msg(LOG_INFO, "the last %d offsets leave the fitted line: history cut back to them",

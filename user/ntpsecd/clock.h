@@ -39,6 +39,7 @@ struct clock_params {
 };
 
 #define CLOCK_HISTORY 64
+#define CLOCK_RATES 256
 
 struct clock_state {
 	struct clock_params p;
@@ -53,6 +54,17 @@ struct clock_state {
 	double corr_t;		/* when corr was brought up to date, monotonic s */
 	double slew_until;	/* the phase correction ends; 0: none running */
 	double logged_ppm;	/* frequency last logged */
+	/*
+	 * Each kernel frequency change since the history began (ring, newest
+	 * last): a sample measured some time ago (the clock filter hands on
+	 * the best of its last eight) is matched with the corrections as
+	 * they stood when it was measured, not when it is used.
+	 */
+	struct {
+		double t, corr, ppm;
+	} rate[CLOCK_RATES];
+	unsigned int nrate;
+	double since;		/* the history began (start, step), monotonic s */
 
 	unsigned int n;		/* samples: time, untouched phase */
 	double t[CLOCK_HISTORY], u[CLOCK_HISTORY];
@@ -77,9 +89,12 @@ enum clock_action {
  */
 int clock_init(struct clock_state *cs, const struct clock_params *p,
 	       int (*adj)(struct timex *tx), double now);
-/* One system offset at monotonic time @now; what was done. */
+/*
+ * One system offset, measured at monotonic time @measured (at most @now),
+ * used at @now; what was done.
+ */
 enum clock_action clock_update(struct clock_state *cs, double offset,
-			       double now);
+			       double measured, double now);
 /* Ends a phase correction whose time is up; call at clock_deadline(). */
 int clock_tick(struct clock_state *cs, double now);
 double clock_deadline(const struct clock_state *cs);

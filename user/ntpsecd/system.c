@@ -177,12 +177,16 @@ void system_select(struct daemon *d, double now)
 	 * offset only a little, and feeding each would count the same
 	 * moment several times in the frequency fit.
 	 */
-	if (d->synced && d->peers[r.syspeer].stats.update <= d->disc_sample) {
+	if (d->synced && d->peers[r.syspeer].stats.epoch <= d->disc_sample) {
 		system_push_state(d);
 		return;
 	}
-	d->disc_sample = d->peers[r.syspeer].stats.update;
-	act = clock_update(&d->clk, r.offset, now);
+	/*
+	 * The offset was measured when the system peer's chosen sample
+	 * arrived, which the clock filter may have held for several polls.
+	 */
+	d->disc_sample = d->peers[r.syspeer].stats.epoch;
+	act = clock_update(&d->clk, r.offset, d->disc_sample, now);
 	switch (act) {
 	case CLOCK_STEPPED:
 		after_step(d, now);

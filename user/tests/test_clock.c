@@ -108,7 +108,40 @@ static double run(struct clock_state *cs, double seconds, double interval,
 		if (sim.now - start >= settle)
 			worst = fmax(worst, fabs(sim.theta));
 		m = sim.theta + noise(sd) + (++k % 17 == 0 ? spike : 0);
-		CHECK(clock_update(cs, m, sim.now) != CLOCK_ERROR);
+		CHECK(clock_update(cs, m, sim.now, sim.now) != CLOCK_ERROR);
+	}
+	return worst;
+}
+
+/*
+ * As run(), but each offset is handed on @lag polls after it was
+ * measured, with its measurement time, as the clock filter does when its
+ * best sample is an older one.
+ */
+static double run_lagged(struct clock_state *cs, double seconds,
+			 double interval, double sd, unsigned int lag,
+			 double settle)
+{
+	double end = sim.now + seconds, start = sim.now, worst = 0;
+	double mt[16], mv[16];
+	unsigned int k = 0;
+
+	while (sim.now + interval <= end) {
+		double next = sim.now + interval;
+
+		while (clock_deadline(cs) <= next) {
+			sim_run_to(clock_deadline(cs));
+			CHECK(clock_tick(cs, sim.now) == 0);
+		}
+		sim_run_to(next);
+		if (sim.now - start >= settle)
+			worst = fmax(worst, fabs(sim.theta));
+		mt[k % 16] = sim.now;
+		mv[k % 16] = sim.theta + noise(sd);
+		if (k >= lag)
+			CHECK(clock_update(cs, mv[(k - lag) % 16], mt[(k - lag) % 16],
+					   sim.now) != CLOCK_ERROR);
+		k++;
 	}
 	return worst;
 }
@@ -127,7 +160,7 @@ static void test_step_then_converge(void)
 
 	sim_start(2.5, -50);
 	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
-	CHECK(clock_update(&cs, sim.theta, 0) == CLOCK_STEPPED);
+	CHECK(clock_update(&cs, sim.theta, 0, 0) == CLOCK_STEPPED);
 	CHECK(sim.steps == 1);
 	CHECK_NEAR(sim.theta, 0, 1e-9);
 	worst = run(&cs, 600, 2, 0, 0, 120);
@@ -170,6 +203,22 @@ static void test_long_poll(void)
 	CHECK_NEAR(cs.freq_ppm, -30, 2);
 }
 
+/* Samples handed on three polls late are matched with their own time. */
+static void test_lagged_samples(void)
+{
+	struct clock_params p = params();
+	struct clock_state cs;
+	double worst;
+
+	sim_start(0.02, -50);
+	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
+	run_lagged(&cs, 120, 2, 0.2e-3, 3, 0);
+	worst = run_lagged(&cs, 600, 2, 0.2e-3, 3, 0);
+	printf("# lagged: worst offset %.6f s, freq %.3f ppm\n", worst, cs.freq_ppm);
+	CHECK(worst < 1e-3);
+	CHECK_NEAR(cs.freq_ppm, 50, 3);
+}
+
 /* No update for a long time: the phase correction ends, no overshoot. */
 static void test_correction_ends(void)
 {
@@ -178,7 +227,7 @@ static void test_correction_ends(void)
 
 	sim_start(0.01, 0);
 	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
-	CHECK(clock_update(&cs, sim.theta, 0) == CLOCK_SLEWED);
+	CHECK(clock_update(&cs, sim.theta, 0, 0) == CLOCK_SLEWED);
 	CHECK(sim.freq_ppm > 0);
 	CHECK(isfinite(clock_deadline(&cs)));
 	sim_run_to(clock_deadline(&cs));
@@ -198,12 +247,12 @@ static void test_panic(void)
 
 	sim_start(5000, 0);
 	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
-	CHECK(clock_update(&cs, sim.theta, 0) == CLOCK_PANIC);
+	CHECK(clock_update(&cs, sim.theta, 0, 0) == CLOCK_PANIC);
 	CHECK(sim.steps == 0);
 	p.allow_first_panic = true;
 	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
-	CHECK(clock_update(&cs, sim.theta, 0) == CLOCK_STEPPED);
-	CHECK(clock_update(&cs, 5000, 1) == CLOCK_PANIC);
+	CHECK(clock_update(&cs, sim.theta, 0, 0) == CLOCK_STEPPED);
+	CHECK(clock_update(&cs, 5000, 1, 1) == CLOCK_PANIC);
 }
 
 /* After the first update, a step needs the offset to last (stepout). */
@@ -214,14 +263,14 @@ static void test_stepout(void)
 
 	sim_start(0.001, 0);
 	CHECK(clock_init(&cs, &p, sim_adjtimex, 0) == 0);
-	CHECK(clock_update(&cs, 0.001, 0) == CLOCK_SLEWED);
-	CHECK(clock_update(&cs, 0.5, 2) == CLOCK_SPIKE);
-	CHECK(clock_update(&cs, -0.5, 4) == CLOCK_SPIKE);
-	CHECK(clock_update(&cs, 0.001, 6) == CLOCK_SLEWED);
+	CHECK(clock_update(&cs, 0.001, 0, 0) == CLOCK_SLEWED);
+	CHECK(clock_update(&cs, 0.5, 2, 2) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, -0.5, 4, 4) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, 0.001, 6, 6) == CLOCK_SLEWED);
 	CHECK(sim.steps == 0);
-	CHECK(clock_update(&cs, 0.5, 10) == CLOCK_SPIKE);
-	CHECK(clock_update(&cs, 0.5, 10 + CLOCK_STEPOUT - 1) == CLOCK_SPIKE);
-	CHECK(clock_update(&cs, 0.5, 10 + CLOCK_STEPOUT) == CLOCK_STEPPED);
+	CHECK(clock_update(&cs, 0.5, 10, 10) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, 0.5, 10 + CLOCK_STEPOUT - 1, 10 + CLOCK_STEPOUT - 1) == CLOCK_SPIKE);
+	CHECK(clock_update(&cs, 0.5, 10 + CLOCK_STEPOUT, 10 + CLOCK_STEPOUT) == CLOCK_STEPPED);
 	CHECK(sim.steps == 1);
 }
 
@@ -261,6 +310,7 @@ static const struct ktap_case cases[] = {
 	{ "step at start, then 50 ppm corrected without noise", test_step_then_converge },
 	{ "1 ms noise and spikes: within 1 ms, 50 +- 5 ppm", test_noisy_converges_and_stays },
 	{ "64 s polls: within 1 ms, -30 +- 2 ppm", test_long_poll },
+	{ "offsets handed on late (the filter's older best sample)", test_lagged_samples },
 	{ "a phase correction ends by itself", test_correction_ends },
 	{ "panic threshold and -g", test_panic },
 	{ "a later step waits for the stepout", test_stepout },
