@@ -328,6 +328,17 @@ static int run(struct daemon *d)
 	return 0;
 }
 
+/* @path made absolute against the current directory, in @buf. */
+static const char *absolute(const char *path, char *buf, size_t len)
+{
+	char cwd[2048];
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)) ||
+	    (size_t)snprintf(buf, len, "%s/%s", cwd, path) >= len)
+		return path;
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	static struct daemon d;
@@ -376,6 +387,11 @@ int main(int argc, char **argv)
 	 * death) and exits with the daemon's start-up status.
 	 */
 	if (!foreground) {
+		static char pid_abs[4096], ctl_abs[4096];
+
+		/* The daemon lives in /: relative paths given here stay valid. */
+		pidfile = absolute(pidfile, pid_abs, sizeof(pid_abs));
+		ctl = absolute(ctl, ctl_abs, sizeof(ctl_abs));
 		ready_fd = daemonize_start();
 		if (ready_fd < 0) {
 			log_msg(LOG_ERR, "cannot become a daemon: %s", strerror(errno));
