@@ -7,6 +7,12 @@
 # server 1 s off is excluded as a falseticker; a RATE kiss-o'-death makes
 # the daemon back off; spoofed and replayed replies are dropped.  Only the
 # VM's clock is disciplined: it is the guest's own.
+#
+# What it measures: the step in the daemon's log; the frequency the daemon
+# reports (ntpsecctl tracking) against the 50 ppm the fakes run fast; and
+# the guest clock's offset from a fake, measured independently by chronyd
+# -Q from the daemon's namespace, four times.  Bounded: about two and a
+# half minutes under emulation, three at most.
 source "$(dirname "$0")/lib.sh"
 
 ktap_plan 9
@@ -39,12 +45,13 @@ fake --bind $UPSTREAM_NET.6 --kod
 sleep 3		# the fakes start their clocks (and Python) first
 
 cat >/tmp/discipline.conf <<CONF
-server $UPSTREAM_NET.2 iburst minpoll 3 maxpoll 3
-server $UPSTREAM_NET.3 iburst minpoll 3 maxpoll 3
-server $UPSTREAM_NET.4 iburst minpoll 3 maxpoll 3
-server $UPSTREAM_NET.5 iburst minpoll 3 maxpoll 3
-server $UPSTREAM_NET.6 minpoll 3 maxpoll 6
+server $UPSTREAM_NET.2 iburst minpoll 1 maxpoll 1
+server $UPSTREAM_NET.3 iburst minpoll 1 maxpoll 1
+server $UPSTREAM_NET.4 iburst minpoll 1 maxpoll 1
+server $UPSTREAM_NET.5 iburst minpoll 1 maxpoll 1
+server $UPSTREAM_NET.6 minpoll 1 maxpoll 6
 kernel off
+tos minsane 3
 CONF
 export NTPSECD_SOCKET=/tmp/discipline.sock
 ip netns exec ntps ntpsecd -n -c /tmp/discipline.conf -s $NTPSECD_SOCKET \
@@ -52,33 +59,40 @@ ip netns exec ntps ntpsecd -n -c /tmp/discipline.conf -s $NTPSECD_SOCKET \
 DPID=$!
 
 stepped() { grep -qE "clock stepped by \+2\.(49|50)" /tmp/discipline.log; }
-ktap_check "the clock is stepped by +2.5 s at start" wait_for 60 stepped
+ktap_check "the clock is stepped by +2.5 s at start" wait_for 40 stepped
+grep "clock stepped" /tmp/discipline.log | sed 's/^/# /'
 
 # Against the fake clock, from another namespace: chrony's -Q measurement.
 offset_now() {
-	ip netns exec ntps timeout 30 chronyd -Q -t 20 \
+	ip netns exec ntps timeout 15 chronyd -Q -t 10 \
 		"server $UPSTREAM_NET.2 iburst minpoll -4 maxpoll -4 minsamples 4 maxsamples 4" \
 		"pidfile /tmp/chronyd-d.pid" "port 0" 2>&1 |
 		sed -n 's/.*System clock wrong by \(-\?[0-9.]*\) seconds.*/\1/p'
 }
+# Three readings in a row within 10 ppm, so one lucky moment is not enough.
+good_in_row=0
 freq_fixed() {
 	ip netns exec ntps ntpsecctl --json tracking | python3 -c '
 import json, sys
 f = json.load(sys.stdin)["frequency_ppm"]
-sys.exit(0 if abs(f - 50) < 10 else 1)'
+print("# frequency %.3f ppm" % f)
+sys.exit(0 if abs(f - 50) < 10 else 1)' && good_in_row=$((good_in_row + 1)) ||
+		good_in_row=0
+	[ $good_in_row -ge 3 ]
 }
-ktap_check "the 50 ppm frequency error is corrected (within 10 ppm)" wait_for 180 freq_fixed
+ktap_check "the 50 ppm frequency error is corrected (within 10 ppm)" wait_for 100 freq_fixed
 echo "# $(ip netns exec ntps ntpsecctl --json tracking)"
 
+sleep 10	# the phase error left when the frequency was found goes first
 worst=0 ok=1
 for i in 1 2 3 4; do
 	o=$(offset_now)
 	echo "# offset against the fake clock: ${o:-none} s"
 	[ -n "$o" ] || { ok=0; continue; }
 	python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1])) < 0.001 else 1)' "$o" || ok=0
-	sleep 8
+	sleep 4
 done
-ktap_check "the clock stays within 1 ms of the fake upstream (4 checks over 40 s)" test $ok -eq 1
+ktap_check "the clock stays within 1 ms of the fake upstream (4 checks over 30 s)" test $ok -eq 1
 
 src=$(ip netns exec ntps ntpsecctl --json sources)
 echo "# $src"
@@ -94,7 +108,7 @@ ktap_check "the server 1 s off is a falseticker" \
 	test "$(state_of $UPSTREAM_NET.5 state)" = falseticker
 ktap_check "... and the log says so" grep -q "falseticker $UPSTREAM_NET.5 excluded" /tmp/discipline.log
 ktap_check "the RATE kiss-o'-death was heeded: counted, poll backed off" \
-	test "$(state_of $UPSTREAM_NET.6 kod)" -ge 1 -a "$(state_of $UPSTREAM_NET.6 poll)" -gt 3
+	test "$(state_of $UPSTREAM_NET.6 kod)" -ge 1 -a "$(state_of $UPSTREAM_NET.6 poll)" -gt 1
 ktap_check "spoofed and replayed replies were dropped and counted" \
 	test "$(state_of $UPSTREAM_NET.3 bogus)" -ge 2
 ktap_check "the spoofed server is still used" \

@@ -197,14 +197,15 @@ int module_set_phc_map(const struct phc_map *map)
 static int put_nts_keys(struct nl_msg *msg, void *arg)
 {
 	const struct nts_master_keys *mks = arg;
-	struct nlattr *nest, *one;
+	struct nlattr *nest;
 	unsigned int i;
 
 	nest = nla_nest_start(msg, NTPSEC_A_NTS_KEYS);
 	if (!nest)
 		return -NLE_NOMEM;
 	for (i = 0; i < mks->n; i++) {
-		one = nla_nest_start(msg, NTPSEC_A_NTS_KEY);
+		struct nlattr *one = nla_nest_start(msg, NTPSEC_A_NTS_KEY);
+
 		if (!one ||
 		    nla_put_u32(msg, NTPSEC_A_NTS_KEY_ID, mks->key[i].id) ||
 		    nla_put(msg, NTPSEC_A_NTS_KEY_SECRET, NTS_KEY_LEN,

@@ -96,7 +96,10 @@ static double rate(const struct client *c)
 
 static void print_clients(const struct client_list *l, size_t top, bool json)
 {
-	size_t i, n = l->n < top ? l->n : top;
+	size_t i, n = top;
+
+	if (n > l->n)
+		n = l->n;
 
 	if (json) {
 		printf("{\"sources\":%zu,\"clients\":[", l->n);

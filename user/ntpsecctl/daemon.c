@@ -122,6 +122,11 @@ int ctl_cmd_tracking(const struct ctl_options *opts, int argc, char **argv)
 		{ "mode6_dropped", "mode 6 dropped" },
 		{ "mode6_refused", "mode 6 refused" },
 		{ "mode7_dropped", "mode 7 dropped" },
+		{ "leap_pending", "leap second" },
+		{ "leap_at", "leap at (Unix s)" },
+		{ "leap_source", "leap from" },
+		{ "leap_armed", "leap armed in kernel" },
+		{ "leapfile_expires", "leapfile expires" },
 	};
 	char buf[4096], v[64];
 	size_t i;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -66,7 +67,8 @@ static void sources(const struct daemon *d, FILE *out)
 		fprintf(out, "%s{\"address\":\"%s\",\"host\":\"%s\",\"state\":\"%s\","
 			"\"tally\":\"%c\",\"stratum\":%d,\"poll\":%d,\"reach\":%u,"
 			"\"offset\":%.9f,\"delay\":%.9f,\"jitter\":%.9f,"
-			"\"sent\":%llu,\"received\":%llu,\"bogus\":%llu,\"kod\":%llu}",
+			"\"sent\":%llu,\"received\":%llu,\"bogus\":%llu,\"kod\":%llu,"
+			"\"unanswered\":%u}",
 			i ? "," : "", p->name, p->cfg.host,
 			select_state_name(p->state), select_state_tally(p->state),
 			p->stratum, p->poll, p->reach,
@@ -74,7 +76,8 @@ static void sources(const struct daemon *d, FILE *out)
 			p->have_stats ? p->stats.delay : 0.0,
 			p->have_stats ? p->stats.jitter : 0.0,
 			(unsigned long long)p->sent, (unsigned long long)p->received,
-			(unsigned long long)p->bogus, (unsigned long long)p->kod);
+			(unsigned long long)p->bogus, (unsigned long long)p->kod,
+			p->unanswered);
 	}
 	fprintf(out, "]}\n");
 }
@@ -86,7 +89,11 @@ static void tracking(const struct daemon *d, FILE *out)
 		"\"frequency_ppm\":%.3f,\"root_delay\":%.6f,\"root_dispersion\":%.6f,"
 		"\"kernel_fast_path\":%s,\"mode6_answered\":%llu,"
 		"\"mode6_errors\":%llu,\"mode6_dropped\":%llu,"
-		"\"mode6_refused\":%llu,\"mode7_dropped\":%llu}\n",
+		"\"mode6_refused\":%llu,\"mode7_dropped\":%llu,"
+		"\"leap_pending\":\"%s\",\"leap_at\":%lld,"
+		"\"leap_source\":\"%s\",\"leap_armed\":%s,\"leapfile_expires\":%lld,"
+		"\"clock_updates\":%llu,\"clock_steps\":%llu,\"clock_spikes\":%llu,"
+		"\"frequency_stderr_ppm\":%.3f}\n",
 		d->synced ? "true" : "false", d->synced ? d->sys.stratum : 16,
 		d->synced ? d->sys.leap : 3,
 		d->syspeer >= 0 ? d->peers[d->syspeer].name : "",
@@ -97,7 +104,15 @@ static void tracking(const struct daemon *d, FILE *out)
 		(unsigned long long)d->m6.errors,
 		(unsigned long long)d->m6.dropped,
 		(unsigned long long)d->m6.refused,
-		(unsigned long long)d->srv.ctr[NTPSEC_CTR_DROP_MODE7]);
+		(unsigned long long)d->srv.ctr[NTPSEC_CTR_DROP_MODE7],
+		d->leap.li == NTP_LEAP_ADD_SECOND ? "insert" :
+		d->leap.li == NTP_LEAP_DEL_SECOND ? "delete" : "none",
+		(long long)d->leap.when, leap_source_name(d->leap.source),
+		d->kstatus_arm == 1 || d->kstatus_arm == -1 ? "true" : "false",
+		d->have_leaps ? (long long)d->leaps.expires : 0LL,
+		(unsigned long long)d->clk.updates, (unsigned long long)d->clk.steps,
+		(unsigned long long)d->clk.spikes,
+		isfinite(d->clk.freq_se_ppm) ? d->clk.freq_se_ppm : -1.0);
 }
 
 /* NTS server counters: the key exchange, then NTS-protected NTP. */

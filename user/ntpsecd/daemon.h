@@ -5,8 +5,10 @@
 #include <stdbool.h>
 
 #include "access.h"
+#include "assoc.h"
 #include "auth.h"
 #include "clock.h"
+#include "leapsec.h"
 #include "mode6.h"
 #include "ntpconf.h"
 #include "peer.h"
@@ -28,6 +30,7 @@ struct daemon {
 
 	int npeers;
 	struct peer peers[DAEMON_MAX_PEERS];
+	struct assoc_name names[CONFIG_MAX_SERVERS];	/* per server/pool line */
 	struct filter_params fp;
 	struct select_params sp;
 
@@ -37,6 +40,14 @@ struct daemon {
 	bool synced;
 	bool panic;			/* beyond the panic threshold: exit */
 	struct clock_state clk;
+	double disc_sample;		/* the system peer's sample last used */
+
+	struct leap_table leaps;	/* from the leapfile */
+	bool have_leaps;		/* loaded and hash-checked */
+	bool leaps_expired_logged;
+	int leap_vote;			/* the survivors' majority */
+	struct leap_decision leap;	/* what clients and the kernel are told */
+	int kstatus_synced, kstatus_arm;	/* last set in the kernel; -2: never */
 	struct ntp_server_state sys;	/* what we tell our clients */
 	double sys_offset, sys_jitter;
 	int syspeer;			/* index, or -1 */
@@ -59,6 +70,13 @@ void system_record_peer(struct daemon *d, const struct peer *p);
 /* The module and the fallback server get the current state and limits. */
 int system_push_state(struct daemon *d);
 int system_apply_limits(struct daemon *d);
+/* (Re)reads the leapfile, if any; a bad one is logged and not used. */
+void system_load_leapfile(struct daemon *d);
+/*
+ * Leap second decision and kernel status, from the file and the vote: at
+ * each selection and every few seconds (the date moves on by itself).
+ */
+void system_leap(struct daemon *d);
 
 /*
  * mode6_vars.c: ntpq's and ntpmon's read-only mode 6 requests, for the

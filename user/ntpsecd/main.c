@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemonize.h"
 #include "log.h"
 #include "module.h"
 #include "nts.h"
@@ -70,51 +71,6 @@ static void usage(FILE *out)
 		"  -s SOCKET control socket (default %s)\n"
 		"  -t        check the configuration, print it, and exit\n",
 		DEFAULT_CONFIG, PRIVSEP_DEFAULT_USER, DEFAULT_CONTROL);
-}
-
-/* Mobilizes the associations of the configuration: pools give maxclock. */
-static void mobilize(struct daemon *d, double now)
-{
-	unsigned int i;
-
-	for (i = 0; i < (unsigned int)d->npeers; i++)
-		nts_peer_stop(&d->peers[i]);
-	d->npeers = 0;
-	for (i = 0; i < d->cfg.n_servers; i++) {
-		const struct config_server *cs = &d->cfg.servers[i];
-		struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
-		struct addrinfo *res, *ai;
-		char port[8];
-		int want, ret, got = 0;
-
-		if (cs->flags & CONFIG_SERVER_IPV4)
-			hints.ai_family = AF_INET;
-		if (cs->flags & CONFIG_SERVER_IPV6)
-			hints.ai_family = AF_INET6;
-		snprintf(port, sizeof(port), "%u", cs->port);
-		ret = getaddrinfo(cs->host, port, &hints, &res);
-		if (ret) {
-			log_msg(LOG_WARNING, "cannot resolve %s: %s", cs->host,
-				gai_strerror(ret));
-			continue;
-		}
-		want = cs->flags & CONFIG_SERVER_POOL ? d->cfg.tos.maxclock : 1;
-		for (ai = res; ai && got < want && d->npeers < DAEMON_MAX_PEERS;
-		     ai = ai->ai_next) {
-			struct peer *p = &d->peers[d->npeers];
-
-			peer_init(p, cs, (struct sockaddr_storage *)ai->ai_addr,
-				  ai->ai_addrlen, now);
-			/* Without its NTS client an "nts" server is not used. */
-			if (cs->flags & CONFIG_SERVER_NTS &&
-			    nts_peer_start(d, p, cs->host))
-				continue;
-			d->npeers++;
-			got++;
-		}
-		freeaddrinfo(res);
-	}
-	d->syspeer = -1;
 }
 
 static void apply_params(struct daemon *d)
@@ -170,6 +126,8 @@ static int reload(struct daemon *d, double now)
 	static struct config next;
 	static struct keyring ring;
 	struct config old = d->cfg;
+	struct clock_params cp = d->clk.p;	/* clock_init clears d->clk */
+	bool was_disciplining;
 	char err[512];
 
 	if (config_load(d->config_path, &next, err, sizeof(err))) {
@@ -185,11 +143,18 @@ static int reload(struct daemon *d, double now)
 	keyring_wipe(&d->keys);
 	d->keys = ring;
 	keyring_wipe(&ring);
+	was_disciplining = d->discipline;
 	apply_params(d);
 	statsfiles_configure(&d->stats, &d->cfg);
+	/* "disable ntp" may have come or gone: start or end the discipline. */
+	if (was_disciplining && !d->discipline)
+		clock_finish(&d->clk, now, false);
+	else if (!was_disciplining && d->discipline)
+		clock_init(&d->clk, &cp, NULL, now);
+	system_load_leapfile(d);
 	if (system_apply_limits(d))
 		log_msg(LOG_WARNING, "reload: the module refused the new limits");
-	mobilize(d, now);
+	assoc_start(d, now);
 	log_msg(LOG_NOTICE, "configuration reloaded from %s", d->config_path);
 	return 0;
 }
@@ -247,6 +212,7 @@ static int run(struct daemon *d)
 	struct pollfd pfd[2 + DAEMON_MAX_PEERS + 1 + NTS_POLLFDS];
 	struct hwts hw[CONFIG_MAX_HWTS];
 	double now = mono_now(), start = now, next_hw = now, last_drift = now;
+	double next_leap = now;
 	int nhw, i;
 
 	hwts_start(d, hw, &nhw);
@@ -258,10 +224,13 @@ static int run(struct daemon *d)
 			got_reload = 0;
 			reload(d, now);
 		}
+		assoc_tick(d, now);
 		for (i = 0; i < d->npeers; i++) {
 			peer_poll(&d->peers[i], &d->keys, now);
 			wake = fmin(wake, peer_deadline(&d->peers[i]));
 		}
+		if (d->discipline)
+			wake = fmin(wake, clock_deadline(&d->clk));
 		n = 0;
 		for (i = 0; i < 2; i++)
 			if (d->srv.fd[i] >= 0)
@@ -298,6 +267,8 @@ static int run(struct daemon *d)
 		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)
 			control_serve(d);
 		nts_process(d, pfd + nts_at, nts_n, now);
+		if (d->discipline && clock_tick(&d->clk, now))
+			log_msg(LOG_ERR, "cannot set the frequency: %s", strerror(errno));
 
 		if (d->panic)
 			return 1;	/* clock_update said why */
@@ -306,6 +277,10 @@ static int run(struct daemon *d)
 		if (d->once && now - start > ONCE_TIMEOUT) {
 			log_msg(LOG_ERR, "-q: no usable server in %.0f s", ONCE_TIMEOUT);
 			return 1;
+		}
+		if (now >= next_leap) {
+			system_leap(d);		/* the date moves on by itself */
+			next_leap = now + 5.0;
 		}
 		if (nhw && now >= next_hw) {
 			hwts_refresh(d, hw, nhw);
@@ -316,18 +291,19 @@ static int run(struct daemon *d)
 			last_drift = now;
 		}
 	}
-	log_msg(LOG_NOTICE, "shutting down");
+	log_msg(LOG_NOTICE, "shutting down on a signal");
 	return 0;
 }
 
-static int write_pidfile(const char *path)
+/* @path made absolute against the current directory, in @buf. */
+static const char *absolute(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "w");
+	char cwd[2048];
 
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f);
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)) ||
+	    (size_t)snprintf(buf, len, "%s/%s", cwd, path) >= len)
+		return path;
+	return buf;
 }
 
 int main(int argc, char **argv)
@@ -339,7 +315,7 @@ int main(int argc, char **argv)
 	bool foreground = false, check = false;
 	struct clock_params cp;
 	char err[512];
-	int opt, debug = 0, ret;
+	int opt, debug = 0, ret, ready_fd = -1;
 
 	d.config_path = DEFAULT_CONFIG;
 	while ((opt = getopt(argc, argv, "c:ndgqu:Zp:l:s:th")) != -1) {
@@ -381,8 +357,38 @@ int main(int argc, char **argv)
 	}
 	log_open(foreground, logfile ? logfile : (d.cfg.logfile[0] ? d.cfg.logfile : NULL),
 		 debug);
-	log_msg(LOG_NOTICE, "ntpsecd %s starting", PACKAGE_VERSION);
+	/*
+	 * Fork before the work, so the pid file, the sockets and the clock
+	 * are the daemon's; the parent waits for "ready" (or the daemon's
+	 * death) and exits with the daemon's start-up status.
+	 */
+	if (!foreground) {
+		static char pid_abs[4096], ctl_abs[4096];
+
+		/* The daemon lives in /: relative paths given here stay valid. */
+		pidfile = absolute(pidfile, pid_abs, sizeof(pid_abs));
+		ctl = absolute(ctl, ctl_abs, sizeof(ctl_abs));
+		ready_fd = daemonize_start();
+		if (ready_fd < 0) {
+			log_msg(LOG_ERR, "cannot become a daemon: %s", strerror(errno));
+			return 1;
+		}
+	}
+	log_msg(LOG_NOTICE, "ntpsecd %s starting%s", PACKAGE_VERSION,
+		foreground ? " in the foreground" : " as a daemon");
+	if (pidfile) {
+		ret = pidfile_write(pidfile);
+		if (ret == -EEXIST) {
+			log_msg(LOG_ERR, "%s names a running ntpsecd: not starting a second one",
+				pidfile);
+			return 1;
+		}
+		if (ret)
+			log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(-ret));
+	}
 	apply_params(&d);
+	d.kstatus_synced = d.kstatus_arm = -2;
+	system_load_leapfile(&d);
 	if (load_keys(&d, &d.keys))
 		return 1;
 	d.srv.acl = &d.acl;
@@ -403,18 +409,13 @@ int main(int argc, char **argv)
 		.driftfile = d.cfg.driftfile[0] ? d.cfg.driftfile : NULL,
 	};
 	if (d.discipline)
-		clock_init(&d.clk, &cp);
+		clock_init(&d.clk, &cp, NULL, mono_now());
 	else
 		d.clk.p = cp;
-	mobilize(&d, mono_now());
+	d.syspeer = -1;
+	assoc_start(&d, mono_now());
 	if (!d.once && control_open(&d, ctl))
 		return 1;
-	if (!foreground && daemon(0, 0)) {
-		log_msg(LOG_ERR, "cannot become a daemon: %s", strerror(errno));
-		return 1;
-	}
-	if (pidfile && write_pidfile(pidfile))
-		log_msg(LOG_WARNING, "cannot write %s: %s", pidfile, strerror(errno));
 	if (privsep_enter(&ps))
 		return 1;
 	/* After -u: the cookie key file is the daemon user's own. */
@@ -425,11 +426,18 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	system_push_state(&d);
+	daemonize_done(ready_fd, 0);
+	log_msg(LOG_INFO, "ready: %d associations, control socket %s", d.npeers,
+		d.once ? "none (-q)" : ctl);
 
 	ret = run(&d);
 
-	if (d.discipline && d.synced)
-		clock_write_drift(&d.clk);
+	if (d.discipline) {
+		clock_finish(&d.clk, mono_now(), d.once);
+		if (d.synced)
+			clock_write_drift(&d.clk);
+	}
+	assoc_stop(&d);
 	control_close(&d);
 	nts_stop(&d);
 	statsfiles_close(&d.stats);
@@ -437,5 +445,7 @@ int main(int argc, char **argv)
 	keyring_wipe(&d.keys);
 	if (pidfile)
 		unlink(pidfile);
+	log_msg(LOG_NOTICE, "stopped: sockets closed, clock left at %.3f ppm",
+		d.clk.freq_ppm);
 	return ret;
 }

@@ -91,6 +91,11 @@ static void close_request(struct peer *p)
 	p->nonce = 0;
 }
 
+void peer_close(struct peer *p)
+{
+	close_request(p);
+}
+
 void peer_reset(struct peer *p, double now)
 {
 	close_request(p);
@@ -138,6 +143,9 @@ int peer_poll(struct peer *p, const struct keyring *keys, double now)
 		return p->fd;
 	/* The reach register shifts once per poll: a 1 enters on a reply. */
 	p->reach <<= 1;
+	if (p->sent && !p->answered)
+		p->unanswered++;
+	p->answered = false;
 	close_request(p);
 	if (p->burst > 0)
 		p->burst--;
@@ -293,6 +301,8 @@ bool peer_receive(struct peer *p, const struct keyring *keys,
 	}
 	close_request(p);	/* one reply per request: no replays */
 	p->received++;
+	p->answered = true;
+	p->unanswered = 0;
 
 	if (pkt.hdr.stratum == 0 && pkt.hdr.leap == NTP_LEAP_UNSYNCHRONIZED &&
 	    pkt.hdr.refid) {

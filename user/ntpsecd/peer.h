@@ -38,6 +38,11 @@ struct peer {
 	int good_in_row;		/* samples since the poll last changed */
 	double next_poll;		/* monotonic s */
 	bool dead;			/* DENY/RSTR kiss: never poll again */
+	bool answered;			/* the last request got a reply */
+	unsigned int unanswered;	/* polls in a row without a reply */
+
+	int origin;			/* index of its server/pool line (assoc.c) */
+	double false_since;		/* a falseticker since, monotonic s; 0: not */
 
 	/* From the server's last good packet. */
 	int stratum;
@@ -72,6 +77,8 @@ bool peer_receive(struct peer *p, const struct keyring *keys,
  * before the step, describe a clock that is gone (RFC 5905 clear()).
  */
 void peer_reset(struct peer *p, double now);
+/* Closes the outstanding request's socket, if any. */
+void peer_close(struct peer *p);
 /* When this peer next needs attention, monotonic s. */
 double peer_deadline(const struct peer *p);
 

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,9 +45,13 @@
  *    UDP/TCP to the name server, and mmap/mprotect when it loads an NSS
  *    module);
  *  - PHC sampling: ioctl (PTP_SYS_OFFSET*, SIOCETHTOOL, SIOCSHWTSTAMP);
- *  - malloc, OpenSSL and stdio: brk, mmap, munmap, mremap, madvise, futex.
- * Not on it, among others: execve, fork/clone, ptrace, setuid and the
- * other identity calls, mount, module loading, bpf, kexec.
+ *  - malloc, OpenSSL and stdio: brk, mmap, munmap, mremap, madvise, futex;
+ *  - threads, for glibc's getaddrinfo_a (dns.c): clone only with
+ *    CLONE_THREAD (clone3, whose flags a filter cannot see, fails with
+ *    ENOSYS and glibc falls back to clone), set_robust_list, rseq.
+ * Not on it, among others: execve, fork (clone without CLONE_THREAD),
+ * ptrace, setuid and the other identity calls, mount, module loading, bpf,
+ * kexec.
  */
 static const int allowed[] = {
 	/* main loop, time, signals */
@@ -65,6 +70,9 @@ static const int allowed[] = {
 	/* memory and locks */
 	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
+	/* threads (clone itself: see filter_install) */
+	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(sched_yield), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
 	/* files */
 	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(close), SCMP_SYS(read),
 	SCMP_SYS(pread64), SCMP_SYS(readv), SCMP_SYS(write), SCMP_SYS(writev),
@@ -100,6 +108,12 @@ static int filter_install(bool log_only)
 		if (ret)
 			goto out;
 	}
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
+				       CLONE_THREAD)) ?:
+	      seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (ret)
+		goto out;
 	ret = seccomp_load(ctx);
 out:
 	seccomp_release(ctx);

@@ -45,6 +45,17 @@ static uint32_t refid_of(const struct peer *p)
 	return ntp_get_be32(md);
 }
 
+/* "2016-12-31T23:59:60Z"-style text of Unix time @t, for log lines. */
+static const char *utc_date(int64_t t)
+{
+	static char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	return buf;
+}
+
 static uint64_t ntp_now(void)
 {
 	struct timespec ts;
@@ -53,7 +64,8 @@ static uint64_t ntp_now(void)
 	return ntp_ts_from_unix(ts.tv_sec, (uint32_t)ts.tv_nsec);
 }
 
-static void log_changes(struct daemon *d, const struct select_result *r)
+static void log_changes(struct daemon *d, const struct select_result *r,
+			double now)
 {
 	int i;
 
@@ -61,6 +73,10 @@ static void log_changes(struct daemon *d, const struct select_result *r)
 		struct peer *p = &d->peers[i];
 		enum select_state s = r->v[i].state;
 
+		if (s != SELECT_FALSETICKER)
+			p->false_since = 0;
+		else if (!p->false_since)
+			p->false_since = now;	/* assoc.c replaces pool ones */
 		if (s == p->state)
 			continue;
 		if (s == SELECT_FALSETICKER)
@@ -81,7 +97,7 @@ static void update_system(struct daemon *d, const struct select_result *r,
 	d->syspeer = r->syspeer;
 	d->sys_offset = r->offset;
 	d->sys_jitter = r->jitter;
-	d->sys.leap = (uint8_t)sp->leap;
+	d->sys.leap = (uint8_t)d->leap.li;
 	d->sys.stratum = (uint8_t)(sp->stratum + 1 > 15 ? 15 : sp->stratum + 1);
 	d->sys.refid = refid_of(sp);
 	d->sys.reftime = ntp_now();
@@ -108,6 +124,18 @@ static void record_loop(struct daemon *d)
 {
 	statsfiles_loop(&d->stats, d->sys_offset, d->clk.freq_ppm,
 			d->sys_jitter, 0.0, d->peers[d->syspeer].poll);
+}
+
+/* The leap indicators of the survivors, the system peer among them. */
+static int survivors_vote(const struct daemon *d)
+{
+	int li[DAEMON_MAX_PEERS], n = 0, i;
+
+	for (i = 0; i < d->npeers; i++)
+		if (d->peers[i].state == SELECT_SURVIVOR ||
+		    d->peers[i].state == SELECT_SYSPEER)
+			li[n++] = d->peers[i].leap;
+	return leap_vote(li, n);
 }
 
 static void after_step(struct daemon *d, double now)
@@ -148,12 +176,13 @@ void system_select(struct daemon *d, double now)
 			log_msg(LOG_NOTICE, "no system peer: %s",
 				select_outcome_name(r.outcome));
 		d->outcome = r.outcome;
-		log_changes(d, &r);
+		log_changes(d, &r, now);
 		d->syspeer = -1;
 		return;
 	}
 	d->outcome = r.outcome;
-	log_changes(d, &r);
+	log_changes(d, &r, now);
+	d->leap_vote = survivors_vote(d);
 	update_system(d, &r, now);
 
 	if (!d->discipline) {
@@ -162,7 +191,22 @@ void system_select(struct daemon *d, double now)
 		system_push_state(d);
 		return;
 	}
-	act = clock_update(&d->clk, r.offset, now);
+	/*
+	 * The clock takes one update per new sample of the system peer
+	 * (RFC 5905 section 11.2.1): the others' samples change the combined
+	 * offset only a little, and feeding each would count the same
+	 * moment several times in the frequency fit.
+	 */
+	if (d->synced && d->peers[r.syspeer].stats.epoch <= d->disc_sample) {
+		system_push_state(d);
+		return;
+	}
+	/*
+	 * The offset was measured when the system peer's chosen sample
+	 * arrived, which the clock filter may have held for several polls.
+	 */
+	d->disc_sample = d->peers[r.syspeer].stats.epoch;
+	act = clock_update(&d->clk, r.offset, d->disc_sample, now);
 	switch (act) {
 	case CLOCK_STEPPED:
 		after_step(d, now);
@@ -175,12 +219,80 @@ void system_select(struct daemon *d, double now)
 		log_msg(LOG_ERR, "cannot adjust the clock: %s", strerror(errno));
 		d->synced = false;
 		return;
+	case CLOCK_SPIKE:
+		return;		/* clock_update logged it; nothing changes */
 	case CLOCK_SLEWED:
 		break;
 	}
 	d->synced = true;
 	record_loop(d);
+	system_leap(d);
 	system_push_state(d);
+}
+
+void system_load_leapfile(struct daemon *d)
+{
+	char err[512];
+
+	d->have_leaps = false;
+	d->leaps_expired_logged = false;
+	if (!d->cfg.leapfile[0])
+		return;
+	if (leap_load(d->cfg.leapfile, &d->leaps, err, sizeof(err))) {
+		log_msg(LOG_ERR, "leapfile not used: %s", err);
+		return;
+	}
+	d->have_leaps = true;
+	log_msg(LOG_INFO, "leapfile %s: %u entries, TAI-UTC %d s, expires %s",
+		d->cfg.leapfile, d->leaps.n, d->leaps.e[d->leaps.n - 1].tai,
+		utc_date(d->leaps.expires));
+}
+
+static const char *leap_kind(int li)
+{
+	return li == NTP_LEAP_ADD_SECOND ? "insertion" :
+	       li == NTP_LEAP_DEL_SECOND ? "deletion" : "none";
+}
+
+void system_leap(struct daemon *d)
+{
+	int64_t now = (int64_t)time(NULL);
+	const struct leap_table *t = d->have_leaps ? &d->leaps : NULL;
+	struct leap_decision was = d->leap;
+	bool synced = d->synced && d->discipline;
+
+	if (t && leap_expired(t, now)) {
+		if (!d->leaps_expired_logged)
+			log_msg(LOG_WARNING, "leapfile %s expired on %s: leap seconds from upstream only; install a current leap-seconds.list",
+				d->cfg.leapfile, utc_date(t->expires));
+		d->leaps_expired_logged = true;
+		t = NULL;
+	}
+	leap_decide(t, d->leap_vote, now, &d->leap);
+	if (d->leap.li != was.li || d->leap.when != was.when) {
+		if (d->leap.li == NTP_LEAP_NONE)
+			log_msg(LOG_NOTICE, "no leap second pending");
+		else
+			log_msg(LOG_NOTICE, "leap second %s at %s announced (from the %s)",
+				leap_kind(d->leap.li), utc_date(d->leap.when),
+				leap_source_name(d->leap.source));
+		d->sys.leap = (uint8_t)d->leap.li;
+		if (d->synced)
+			system_push_state(d);
+	}
+	if (!d->discipline ||
+	    (d->kstatus_synced == synced && d->kstatus_arm == d->leap.arm))
+		return;
+	if (clock_set_status(&d->clk, synced, d->leap.arm)) {
+		log_msg(LOG_ERR, "cannot set the kernel's clock status: %s",
+			strerror(errno));
+		return;
+	}
+	if (d->leap.arm != d->kstatus_arm && d->leap.arm)
+		log_msg(LOG_NOTICE, "kernel armed for the leap second %s at the end of today (UTC)",
+			leap_kind(d->leap.li));
+	d->kstatus_synced = synced;
+	d->kstatus_arm = d->leap.arm;
 }
 
 int system_push_state(struct daemon *d)
