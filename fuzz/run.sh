@@ -34,7 +34,7 @@ while getopts bt:o: opt; do
 done
 shift $((OPTIND - 1))
 
-all="wire config keys addr mac ctl_reply"
+all="wire config keys addr mac ctl_reply mode6 nts ntske"
 targets=${*:-$all}
 
 CC=${FUZZ_CC:-clang}
@@ -57,6 +57,9 @@ sources() {	# the code each target exercises
 	addr) echo user/common/prefix.c user/common/sockaddr.c ;;
 	mac) echo user/ntpsecd/auth.c user/common/keyfile.c user/common/secretfile.c user/wire/ntp_wire.c "$openssl" ;;
 	ctl_reply) echo user/ntpsecctl/reply.c user/common/genl.c user/common/prefix.c "$libnl" ;;
+	mode6) echo user/ntpsecd/mode6.c ;;
+	nts) echo user/wire/nts_wire.c user/wire/ntp_wire.c user/common/nts_siv.c "$openssl" ;;
+	ntske) echo user/common/ntske.c user/ntpsecd/ntske_server.c user/ntpsecd/log.c user/common/nts_siv.c user/wire/nts_wire.c user/wire/ntp_wire.c "$openssl" ;;
 	*) echo "fuzz/run.sh: no target $1 (have: $all)" >&2; return 1 ;;
 	esac
 }

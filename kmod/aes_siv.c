@@ -7,8 +7,9 @@
  * master key), so the transforms are per CPU and keyed for each operation;
  * they are allocated at load, in process context, so that softirq never
  * allocates.  So is a per-CPU kmalloc buffer the CTR pass runs in: callers'
- * buffers may be on the stack, which a scatterlist must never point at.  The RFC 5297 appendix vectors are checked at load: a module
- * whose AES-SIV does not reproduce them never uses it (and says so).
+ * buffers may be on the stack, which a scatterlist must never point at.
+ * The RFC 5297 appendix vectors are checked at load: a module whose
+ * AES-SIV does not reproduce them never uses it (and says so).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

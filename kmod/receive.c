@@ -161,8 +161,8 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 	}
 	ntpsec_count(nn, NTPSEC_CTR_NTS_OK);
 	ntpsec_count(nn, ts_source_counter[req->ts_source]);
-	ntpsec_count_latency(nn->stats, ktime_to_ns(ktime_sub(tx_time,
-							       req->rx_time)));
+	ntpsec_count_latency(nn->stats,
+			     ktime_to_ns(ktime_sub(tx_time, req->rx_time)));
 }
 
 /*

@@ -29,11 +29,17 @@ static bool same(const uint8_t *a, const uint8_t *b, size_t len)
 
 void nts_wipe(void *p, size_t len)
 {
-	volatile uint8_t *v = p;
+	uint8_t *b = p;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		v[i] = 0;
+		b[i] = 0;
+	/*
+	 * The stores must stay even where the memory is dead afterwards: the
+	 * compiler must assume the (empty) asm reads it, as the kernel's
+	 * memzero_explicit() does.
+	 */
+	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
 static size_t pad4(size_t len)
