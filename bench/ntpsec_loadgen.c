@@ -5,7 +5,7 @@
  * minus its receive timestamp) and the round-trip time.  Used by the
  * benchmarks (bench/), inside the test VM or over loopback.
  *
- *   ntpsec_loadgen [-c N] [-r PPS] [-d SECONDS] [-s] [-j] ADDR[:PORT]
+ *   ntpsec_loadgen [-c N] [-r PPS] [-d SECONDS] [-s] [-j] [-N FILE] ADDR[:PORT]
  *
  * Each request carries a random transmit timestamp (RFC 9109's advice for
  * clients), so a reply is matched by its origin timestamp alone; the low
@@ -13,6 +13,14 @@
  * out from N connected sockets with distinct source ports, in batches
  * (sendmmsg), paced against the clock; replies are read with recvmmsg and
  * stamped by the kernel (SO_TIMESTAMPNS) on arrival.
+ *
+ * With -N, every request is NTS-protected (RFC 8915 section 5): a fresh
+ * unique identifier, the session's first cookie (servers do not track
+ * reuse, and a benchmark must not run out), no placeholders, and the
+ * authenticator under C2S; FILE is what bench/ntske_fetch printed.  A reply
+ * counts as answered only if it carries extension fields (an NTS answer);
+ * the generator does not check their authenticator, which would only cost
+ * its own CPU: the server's work is what is measured.
  *
  * Everything is bounded: the rate, the duration of a run, the whole search,
  * the number of sockets, and the memory (fixed histograms, a table sized by
@@ -37,8 +45,10 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "../user/common/nts_siv.h"
 #include "../user/common/sockaddr.h"
 #include "../user/wire/ntp_wire.h"
+#include "../user/wire/nts_wire.h"
 #include "latency_hist.h"
 
 #define LG_RATE_MAX		500000	/* requests per second */
@@ -53,6 +63,19 @@
 #define LG_KEEP_UP		0.97	/* below this share of the rate: saturated */
 #define LG_RCVBUF		(1 << 20)
 #define NSEC_PER_SEC		1000000000LL
+#define LG_REQ_MAX		(NTP_HEADER_LEN + 4 * NTP_EF_HEADER_LEN + \
+				 NTS_UID_MIN_LEN + NTS_MAX_COOKIE_LEN + 64)
+
+/* -N: one NTS session's keys and the cookie every request carries. */
+struct lg_nts {
+	bool on;
+	struct nts_aead_ops ops;
+	uint8_t c2s[NTS_KEY_LEN];
+	uint8_t cookie[NTS_MAX_COOKIE_LEN];
+	size_t cookie_len;
+};
+
+static struct lg_nts lg_nts;
 
 struct lg_config {
 	struct sockaddr_storage server;
@@ -90,6 +113,7 @@ struct lg_result {
 	uint64_t received, late, unmatched, duplicate, kod, icmp_errors;
 	uint64_t client_drops;		/* UDP receive buffer errors here */
 	uint64_t unsynchronized;	/* replies with LI=3 */
+	uint64_t not_nts;		/* -N: replies without NTS fields */
 	struct latency_hist proc;	/* server transmit - receive */
 	struct latency_hist rtt;	/* kernel arrival - send */
 	bool have_cpu;
@@ -319,7 +343,8 @@ static int lg_alloc_slots(struct lg_ctx *ctx, double rate)
 	return 0;
 }
 
-static void lg_fill_request(struct lg_ctx *ctx, uint8_t *buf, int64_t now)
+/* Writes one request to @buf; its length (0: the NTS fields failed). */
+static size_t lg_fill_request(struct lg_ctx *ctx, uint8_t *buf, int64_t now)
 {
 	struct ntp_header hdr = {
 		.leap = NTP_LEAP_UNSYNCHRONIZED,
@@ -339,13 +364,27 @@ static void lg_fill_request(struct lg_ctx *ctx, uint8_t *buf, int64_t now)
 	ntp_write_header(buf, &hdr);
 	ctx->slots[slot].nonce = nonce;
 	ctx->slots[slot].sent_ns = now;
+	if (lg_nts.on) {
+		uint8_t uid[NTS_UID_MIN_LEN];
+		unsigned int i;
+
+		for (i = 0; i < sizeof(uid); i += 8) {
+			uint64_t r = lg_random(ctx);
+
+			memcpy(uid + i, &r, 8);
+		}
+		return nts_client_request(&lg_nts.ops, lg_nts.c2s, uid,
+					  lg_nts.cookie, lg_nts.cookie_len, 0,
+					  buf, LG_REQ_MAX);
+	}
+	return NTP_HEADER_LEN;
 }
 
 /* Sends n requests from the next socket; returns how many left. */
 static unsigned int lg_send_batch(struct lg_ctx *ctx, unsigned int n,
 				  struct lg_result *res)
 {
-	static uint8_t buf[LG_BATCH][NTP_HEADER_LEN];
+	static uint8_t buf[LG_BATCH][LG_REQ_MAX];
 	struct mmsghdr msg[LG_BATCH];
 	struct iovec iov[LG_BATCH];
 	int64_t now = lg_now(CLOCK_REALTIME);
@@ -354,9 +393,8 @@ static unsigned int lg_send_batch(struct lg_ctx *ctx, unsigned int n,
 
 	memset(msg, 0, sizeof(*msg) * n);
 	for (i = 0; i < n; i++) {
-		lg_fill_request(ctx, buf[i], now);
 		iov[i].iov_base = buf[i];
-		iov[i].iov_len = NTP_HEADER_LEN;
+		iov[i].iov_len = lg_fill_request(ctx, buf[i], now);
 		msg[i].msg_hdr.msg_iov = &iov[i];
 		msg[i].msg_hdr.msg_iovlen = 1;
 	}
@@ -412,9 +450,14 @@ static void lg_match_reply(struct lg_ctx *ctx, const uint8_t *buf, size_t len,
 	}
 	rtt = arrival - slot->sent_ns;
 	slot->sent_ns = 0;
+	/* Any kiss-o'-death (RATE, or NTSN: an NTS NAK) is no answer. */
 	if (pkt.hdr.stratum == 0 && pkt.hdr.leap == NTP_LEAP_UNSYNCHRONIZED &&
-	    pkt.hdr.refid == 0x52415445) {	/* "RATE" */
+	    (pkt.hdr.refid == NTP_KISS_RATE || pkt.hdr.refid == NTS_KISS_NTSN)) {
 		res->kod++;
+		return;
+	}
+	if (lg_nts.on && !pkt.n_ef) {
+		res->not_nts++;
 		return;
 	}
 	if (rtt > ctx->cfg->late_ns) {
@@ -430,7 +473,7 @@ static void lg_match_reply(struct lg_ctx *ctx, const uint8_t *buf, size_t len,
 
 static void lg_receive(struct lg_ctx *ctx, int fd, struct lg_result *res)
 {
-	static uint8_t buf[LG_BATCH][NTP_HEADER_LEN + 64];
+	static uint8_t buf[LG_BATCH][LG_REQ_MAX];	/* replies are no longer */
 	static uint8_t ctl[LG_BATCH][CMSG_SPACE(sizeof(struct timespec)) + 64];
 	struct mmsghdr msg[LG_BATCH];
 	struct iovec iov[LG_BATCH];
@@ -756,6 +799,7 @@ static void lg_json_run(const struct lg_ctx *ctx, const struct lg_result *r)
 	lg_json_u64("duplicate", r->duplicate);
 	lg_json_u64("kod", r->kod);
 	lg_json_u64("unsynchronized", r->unsynchronized);
+	lg_json_u64("not_nts", r->not_nts);
 	lg_json_u64("send_errors", r->send_errors);
 	lg_json_u64("skipped", r->skipped);
 	lg_json_u64("icmp_errors", r->icmp_errors);
@@ -893,6 +937,8 @@ static void lg_usage(FILE *out)
 		"  -T MS       replies later than this are late (default 1000)\n"
 		"  -b ADDR     source address, repeatable (sockets take turns)\n"
 		"  -C CPU      report this CPU's busy time during the run\n"
+		"  -N FILE     NTS requests with the keys and cookie in FILE\n"
+		"              (what bench/ntske_fetch prints)\n"
 		"  -j          one JSON object on stdout\n"
 		"  -q          no progress lines on stderr\n",
 		LG_SOCKETS_MAX, LG_DURATION_MAX, LG_RATE_MAX);
@@ -924,13 +970,76 @@ static int lg_source(struct lg_config *cfg, const char *arg)
 	return 0;
 }
 
+static int lg_hex(const char *hex, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = strlen(hex), i;
+
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		unsigned int v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+/*
+ * -N FILE: "c2s HEX" and at least one "cookie HEX" line (ntske_fetch's
+ * output); the first cookie is used.  Then one request is built as a check.
+ */
+static int lg_load_nts(const char *path)
+{
+	char line[2 * NTS_MAX_COOKIE_LEN + 32], key[16], hex[2 * NTS_MAX_COOKIE_LEN + 2];
+	uint8_t probe[LG_REQ_MAX] = { 0 }, uid[NTS_UID_MIN_LEN] = { 0 };
+	bool have_c2s = false;
+	size_t len;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "ntpsec_loadgen: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s %513s", key, hex) != 2)
+			continue;
+		if (!strcmp(key, "c2s"))
+			have_c2s = !lg_hex(hex, lg_nts.c2s, sizeof(lg_nts.c2s), &len) &&
+				   len == NTS_KEY_LEN;
+		else if (!strcmp(key, "cookie") && !lg_nts.cookie_len &&
+			 lg_hex(hex, lg_nts.cookie, sizeof(lg_nts.cookie),
+				&lg_nts.cookie_len))
+			lg_nts.cookie_len = 0;
+	}
+	fclose(f);
+	if (!have_c2s || !lg_nts.cookie_len || lg_nts.cookie_len % 4) {
+		fprintf(stderr, "ntpsec_loadgen: %s has no C2S key or no cookie\n", path);
+		return -1;
+	}
+	if (nts_siv_init(&lg_nts.ops)) {
+		fprintf(stderr, "ntpsec_loadgen: no AES-SIV in this OpenSSL\n");
+		return -1;
+	}
+	if (!nts_client_request(&lg_nts.ops, lg_nts.c2s, uid,
+				lg_nts.cookie, lg_nts.cookie_len, 0, probe,
+				sizeof(probe))) {
+		fprintf(stderr, "ntpsec_loadgen: cannot build an NTS request\n");
+		return -1;
+	}
+	lg_nts.on = true;
+	return 0;
+}
+
 static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 {
 	double v, duration = 0;
 	unsigned int i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:C:jqh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:C:N:jqh")) != -1) {
 		switch (opt) {
 		case 'c':
 			if (lg_number(optarg, 1, LG_SOCKETS_MAX, &v))
@@ -969,6 +1078,10 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 			if (lg_number(optarg, 0, 4095, &v))
 				return -1;
 			cfg->cpu = (int)v;
+			break;
+		case 'N':
+			if (lg_load_nts(optarg))
+				return -1;
 			break;
 		case 'j':
 			cfg->json = true;

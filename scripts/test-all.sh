@@ -61,7 +61,7 @@ echo "# kernels: $KVERS"
 sparse_clean() {	# the only line a clean sparse run prints is about BTF
 	KBUILD_ARGS="C=2 W=1 KCFLAGS=-Werror" \
 		scripts/kbuild.sh "/lib/modules/$1/build" "$top/.build/sparse-$1" \
-			kmod selftests/ntpsec/vphc 2>&1 |
+			kmod selftests/ntpsec/vphc selftests/ntpsec/fakefamily 2>&1 |
 		grep -v '^Skipping BTF generation' | tee /dev/stderr | grep -q . && return 1
 	return 0
 }
@@ -175,7 +175,8 @@ step "man pages render without warnings (groff -ww)" \
 for k in $KVERS; do
 	step "module and test NIC build for $k with W=1 -Werror" \
 		env KBUILD_ARGS="W=1 KCFLAGS=-Werror" scripts/kbuild.sh \
-		"/lib/modules/$k/build" "$top/.build/$k" kmod selftests/ntpsec/vphc
+		"/lib/modules/$k/build" "$top/.build/$k" kmod selftests/ntpsec/vphc \
+		selftests/ntpsec/fakefamily
 	step "sparse over the module for $k" sparse_clean "$k"
 done
 step "make distcheck" make distcheck

@@ -6,7 +6,7 @@
 # independent per network namespace.
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 10
+ktap_plan 14
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 
 modver=$(modinfo -F version "$NTPSEC_KMOD")
@@ -52,5 +52,36 @@ ktap_check "status works in another network namespace" \
 	ip netns exec ntpsec-status-test ntpsecctl status
 ip netns del ntpsec-status-test
 
+# The exit statuses scripts rely on (ntpsecctl(8)), each with its message.
+exit_and_says() {	# STATUS PATTERN CMD...: exits STATUS, says PATTERN
+	local want=$1 pattern=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "# exit $rc: $out"
+	[ "$rc" -eq "$want" ] && grep -q "$pattern" <<<"$out"
+}
+if command -v setpriv >/dev/null; then
+	ktap_check "a change without CAP_NET_ADMIN: exit 4, says what is needed" \
+		exit_and_says 4 CAP_NET_ADMIN setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all --bounding-set=-all \
+		ntpsecctl acl add 10.0.0.0/8 deny
+else
+	ktap_ok "a change without CAP_NET_ADMIN: exit 4 # SKIP no setpriv"
+fi
+ktap_check "no daemon behind the control socket: exit 5" \
+	exit_and_says 5 "ntpsecd is not running" \
+	env NTPSECD_SOCKET=/nonexistent/ntpsecd.sock ntpsecctl sources
+
 ktap_check "unload" rmmod ntpsec
+ktap_check "without the module: exit 3, says modprobe ntpsec" \
+	exit_and_says 3 "modprobe ntpsec" ntpsecctl status
+# A family of the same name but another protocol version (test-only module).
+if insmod "$NTPSEC_FAKEFAMILY_KMOD"; then
+	ktap_check "a module of another netlink version: exit 6, names both versions" \
+		exit_and_says 6 "netlink version 99, this tool speaks 1" ntpsecctl status
+	rmmod ntpsec_fakefamily
+else
+	ktap_fail "a module of another netlink version: cannot load $NTPSEC_FAKEFAMILY_KMOD"
+fi
 ktap_finish
