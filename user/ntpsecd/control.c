@@ -19,6 +19,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "nts.h"
+#include "nts_client.h"
 
 int control_open(struct daemon *d, const char *path)
 {
@@ -66,7 +67,9 @@ static void sources(const struct daemon *d, FILE *out)
 		fprintf(out, "%s{\"address\":\"%s\",\"host\":\"%s\",\"state\":\"%s\","
 			"\"tally\":\"%c\",\"stratum\":%d,\"poll\":%d,\"reach\":%u,"
 			"\"offset\":%.9f,\"delay\":%.9f,\"jitter\":%.9f,"
-			"\"sent\":%llu,\"received\":%llu,\"bogus\":%llu,\"kod\":%llu}",
+			"\"sent\":%llu,\"received\":%llu,\"bogus\":%llu,\"kod\":%llu,"
+			"\"nts\":%s,\"nts_cookies\":%u,\"nts_handshakes\":%llu,"
+			"\"nts_naks\":%llu}",
 			i ? "," : "", p->name, p->cfg.host,
 			select_state_name(p->state), select_state_tally(p->state),
 			p->stratum, p->poll, p->reach,
@@ -74,7 +77,11 @@ static void sources(const struct daemon *d, FILE *out)
 			p->have_stats ? p->stats.delay : 0.0,
 			p->have_stats ? p->stats.jitter : 0.0,
 			(unsigned long long)p->sent, (unsigned long long)p->received,
-			(unsigned long long)p->bogus, (unsigned long long)p->kod);
+			(unsigned long long)p->bogus, (unsigned long long)p->kod,
+			p->nts ? "true" : "false",
+			p->nts ? p->nts->n_cookies : 0,
+			p->nts ? (unsigned long long)p->nts->stats.handshakes : 0ULL,
+			p->nts ? (unsigned long long)p->nts->stats.naks : 0ULL);
 	}
 	fprintf(out, "]}\n");
 }
