@@ -67,6 +67,8 @@ import json, sys
 s = {x["address"]: x for x in json.loads(sys.argv[1])["sources"]}
 nts, plain = s[sys.argv[2]], s[sys.argv[3]]
 assert nts["reach"] > 0 and nts["received"] > 0, nts
+assert nts["nts"] is True and nts["nts_cookies"] > 0, nts
+assert nts["nts_handshakes"] == 1 and nts["nts_naks"] == 0, nts
 assert plain["reach"] == 0 and plain["received"] == 0 and plain["sent"] == 0, plain
 ' "$sources" "$NTS_UP" "$PLAIN_UP"
 ktap_check "the log says the key exchange worked" \

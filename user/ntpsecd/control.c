@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "nts.h"
+#include "nts_client.h"
 
 int control_open(struct daemon *d, const char *path)
 {
@@ -68,7 +69,9 @@ static void sources(const struct daemon *d, FILE *out)
 			"\"tally\":\"%c\",\"stratum\":%d,\"poll\":%d,\"reach\":%u,"
 			"\"offset\":%.9f,\"delay\":%.9f,\"jitter\":%.9f,"
 			"\"sent\":%llu,\"received\":%llu,\"bogus\":%llu,\"kod\":%llu,"
-			"\"unanswered\":%u}",
+			"\"unanswered\":%u,"
+			"\"nts\":%s,\"nts_cookies\":%u,\"nts_handshakes\":%llu,"
+			"\"nts_naks\":%llu}",
 			i ? "," : "", p->name, p->cfg.host,
 			select_state_name(p->state), select_state_tally(p->state),
 			p->stratum, p->poll, p->reach,
@@ -77,7 +80,11 @@ static void sources(const struct daemon *d, FILE *out)
 			p->have_stats ? p->stats.jitter : 0.0,
 			(unsigned long long)p->sent, (unsigned long long)p->received,
 			(unsigned long long)p->bogus, (unsigned long long)p->kod,
-			p->unanswered);
+			p->unanswered,
+			p->nts ? "true" : "false",
+			p->nts ? p->nts->n_cookies : 0,
+			p->nts ? (unsigned long long)p->nts->stats.handshakes : 0ULL,
+			p->nts ? (unsigned long long)p->nts->stats.naks : 0ULL);
 	}
 	fprintf(out, "]}\n");
 }

@@ -135,17 +135,20 @@ int ntske_server_open(struct ntske_server *s, const char *cert,
 		goto fail;
 	} else {
 		s->lfd[0] = listen_on(AF_INET, NULL, port);
+		if (s->lfd[0] < 0)
+			goto fail_listen;
 		s->lfd[1] = listen_on(AF_INET6, NULL, port);
 		/* A host without IPv6 still serves IPv4. */
-		if (s->lfd[1] < 0 && errno == EAFNOSUPPORT && s->lfd[0] >= 0)
-			errno = 0;
+		if (s->lfd[1] < 0 && errno != EAFNOSUPPORT)
+			goto fail_listen;
+		return 0;
 	}
-	if ((s->lfd[0] < 0 && s->lfd[1] < 0) || (!addr && errno)) {
-		snprintf(err, errlen, "NTS-KE: cannot listen on port %u: %s",
-			 port, strerror(errno));
-		goto fail;
-	}
+	if (s->lfd[0] < 0 && s->lfd[1] < 0)
+		goto fail_listen;
 	return 0;
+fail_listen:
+	snprintf(err, errlen, "NTS-KE: cannot listen on port %u: %s", port,
+		 strerror(errno));
 fail:
 	ntske_server_close(s);
 	return -1;
