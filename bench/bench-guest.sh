@@ -5,6 +5,8 @@
 # Serves the same NTP client load, in turn, from the kernel fast path
 # (ntpsec.ko with ntpsec_testserver attached), ntpsecd's own userspace
 # server (the fallback without the module), chronyd and NTPsec's ntpd,
+# then NTS-protected requests (RFC 8915) to the kernel path, ntpsecd alone
+# and chronyd, each with the cookie of one real NTS-KE handshake,
 # over the selftests' veth pair (ntpc -> ntps), and measures each one's CPU
 # time per answered request, its highest rate with loss under 1% and its
 # processing time (transmit minus receive timestamp in its replies); then
@@ -30,13 +32,14 @@ state=/tmp/ntpsec-bench
 # bench/run.sh leaves the parameters and the generator's path here.
 [ ! -r "${NTPSEC_BUILD:-}/bench.env" ] || source "$NTPSEC_BUILD/bench.env"
 LOADGEN=${BENCH_LOADGEN:-$top/.build/bench/ntpsec_loadgen}
+NTSKE_FETCH=${BENCH_NTSKE_FETCH:-$(dirname "$LOADGEN")/ntske_fetch}
 RATE=${BENCH_RATE:-2000}		# the common load, requests/s
 DURATION=${BENCH_DURATION:-30}		# seconds at the common load
 IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
 STEP=${BENCH_STEP:-3}			# seconds per search step
 SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
 SOCKETS=${BENCH_SOCKETS:-16}
-SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor}
+SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts}
 NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
 SERVER_CPU=0
 LOAD_CPU=1
@@ -45,6 +48,7 @@ HZ=$(getconf CLK_TCK)
 SERVER_PID=
 TARGET=
 FIXED_ARGS=
+LOAD_ARGS=	# every loadgen run of the server under test (NTS: -N FILE)
 
 log() {
 	echo "# $*"
@@ -138,6 +142,100 @@ stop_ntpsecd() {
 	stop_server
 }
 
+# NTS: a throwaway certificate, then one NTS-KE handshake from the client's
+# namespace with the server just started; its keys and first cookie make
+# every request of the load (servers do not track cookie reuse).
+nts_cert() {
+	[ -s "$state/nts-cert.pem" ] && return 0
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-days 2 -subj /CN=ntps.test \
+		-addext "subjectAltName=DNS:ntps.test,IP:$SERVER4" \
+		-keyout "$state/nts-key.pem" -out "$state/nts-cert.pem" >/dev/null 2>&1
+}
+
+nts_handshake() {
+	local i
+
+	for i in $(seq 20); do
+		ip netns exec ntpc "$NTSKE_FETCH" -a "$state/nts-cert.pem" \
+			-n ntps.test $SERVER4 >"$state/nts-session" 2>/dev/null &&
+			LOAD_ARGS="-N $state/nts-session" && return 0
+		sleep 1
+	done
+	echo "SKIP: no NTS-KE handshake with the server"
+	return 1
+}
+
+start_ntpsecd_nts() {	# KERNEL (on or off)
+	command -v ntpsecd >/dev/null || { echo "SKIP: no ntpsecd"; return 1; }
+	nts_cert || { echo "SKIP: openssl cannot make a certificate"; return 1; }
+	if [ "$1" = on ]; then
+		load_module || { echo "SKIP: cannot load $NTPSEC_KMOD"; return 1; }
+	else
+		unload_module
+	fi
+	cat >"$state/ntpsecd.conf" <<-EOF
+	disable ntp
+	kernel $1
+	nts enable
+	nts cert $state/nts-cert.pem
+	nts key $state/nts-key.pem
+	nts cookie $state/nts-cookie-keys
+	EOF
+	rm -f "$state/nts-cookie-keys"
+	taskset -c $SERVER_CPU ip netns exec ntps ntpsecd -n \
+		-c "$state/ntpsecd.conf" -s "$state/ntpsecd.sock" \
+		-l "$state/ntpsecd.log" >"$state/ntpsecd.out" 2>&1 &
+	SERVER_PID=$!
+	nts_handshake
+}
+
+start_kernel-nts() {
+	start_ntpsecd_nts on
+}
+
+stop_kernel-nts() {
+	log "module counters: rx $(counter rx) nts_ok $(counter nts_ok) nts_nak $(counter nts_nak) passed_up $(counter passed_up)"
+	stop_server
+	LOAD_ARGS=
+	unload_module
+}
+
+start_ntpsecd-nts() {
+	start_ntpsecd_nts off
+}
+
+stop_ntpsecd-nts() {
+	stop_server
+	LOAD_ARGS=
+}
+
+start_chronyd-nts() {
+	command -v chronyd >/dev/null || { echo "SKIP: no chronyd"; return 1; }
+	nts_cert || { echo "SKIP: openssl cannot make a certificate"; return 1; }
+	cat >"$state/chrony-nts.conf" <<-EOF
+	port 123
+	bindaddress $SERVER4
+	allow all
+	local stratum 1
+	cmdport 0
+	bindcmdaddress /
+	ntsservercert $state/nts-cert.pem
+	ntsserverkey $state/nts-key.pem
+	ntsprocesses 0
+	pidfile $state/chronyd.pid
+	EOF
+	taskset -c $SERVER_CPU ip netns exec ntps \
+		chronyd -x -d -f "$state/chrony-nts.conf" >"$state/chronyd-nts.log" 2>&1 &
+	SERVER_PID=$!
+	nts_handshake
+}
+
+stop_chronyd-nts() {
+	stop_server
+	LOAD_ARGS=
+}
+
 # chronyd serving from its local reference, never touching the clock (-x).
 start_chronyd() {
 	command -v chronyd >/dev/null || { echo "SKIP: no chronyd"; return 1; }
@@ -192,7 +290,8 @@ stop_server() {
 # Measurements ----------------------------------------------------------------
 
 loadgen() {
-	taskset -c $LOAD_CPU ip netns exec ntpc "$LOADGEN" -q -j -c "$SOCKETS" "$@" \
+	# shellcheck disable=SC2086
+	taskset -c $LOAD_CPU ip netns exec ntpc "$LOADGEN" -q -j -c "$SOCKETS" $LOAD_ARGS "$@" \
 		"${TARGET:-$SERVER4}"
 }
 
@@ -262,7 +361,8 @@ import json, os, sys
 state, rate, sockets = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 servers = sys.argv[4:]
 label = {"kernel": "ntpsec.ko fast path", "ntpsecd": "ntpsecd (userspace)",
-         "chronyd": "chronyd",
+         "chronyd": "chronyd", "kernel-nts": "NTS: ntpsec.ko fast path",
+         "ntpsecd-nts": "NTS: ntpsecd (userspace)", "chronyd-nts": "NTS: chronyd",
          "ntpd": "NTPsec ntpd", "floor": "no server (closed port)"}
 
 def load(name, part):
@@ -317,10 +417,12 @@ floor = rows.get("floor", {}).get("cpu_us")
 for s, r in rows.items():
     if "skip" not in r and s != "floor" and floor is not None:
         r["above_floor"] = r["cpu_us"] - floor
-ref = rows.get("chronyd", {})
+# NTS rows are compared with chronyd serving NTS, the others with plain.
+def ref_of(s):
+    return rows.get("chronyd-nts" if s.endswith("-nts") else "chronyd", {})
 
 def ratio(s, key):
-    a, b = rows[s].get(key), ref.get(key)
+    a, b = rows[s].get(key), ref_of(s).get(key)
     if a is None or not b or a != a or b != b:
         return "-"
     x = a / b

@@ -11,7 +11,8 @@
 #
 # Environment (passed to the guest): BENCH_RATE (the common load, /s),
 # BENCH_DURATION, BENCH_IDLE, BENCH_STEP (seconds), BENCH_SEARCH_FROM,
-# BENCH_SOCKETS, BENCH_SERVERS (subset of "kernel ntpsecd chronyd ntpd floor");
+# BENCH_SOCKETS, BENCH_SERVERS (subset of "kernel ntpsecd chronyd ntpd floor kernel-nts
+# ntpsecd-nts chronyd-nts");
 # NTPSEC_VM_MEM, NTPSEC_BUILDDIR and NTPSEC_BUILD as for the selftests;
 # NTPSEC_LOADGEN, a ready-built generator.  The VM always has two CPUs.
 set -euo pipefail
@@ -44,18 +45,12 @@ mkdir -p "$build/bench"
 build=$(cd "$build" && pwd)
 out=$build/bench
 
-# The generator: NTPSEC_LOADGEN (make bench passes its own), else built here.
-loadgen=${NTPSEC_LOADGEN:-}
-if [ -z "$loadgen" ]; then
-	loadgen=$out/ntpsec_loadgen
-	if [ ! -x "$loadgen" ] || [ -n "$(find "$top/bench" "$top/user/wire" \
-		-name '*.[ch]' -newer "$loadgen")" ]; then
-		echo "bench: building $loadgen"
-		gcc -std=gnu11 -Wall -Wextra -Werror -O2 -o "$loadgen" \
-			"$top/bench/ntpsec_loadgen.c" "$top/user/wire/ntp_wire.c"
-	fi
-fi
-[ -x "$loadgen" ] || { echo "bench: no $loadgen" >&2; exit 1; }
+# The generator and the NTS-KE helper, from the tree's build (make builds
+# them; NTPSEC_LOADGEN names another generator).
+loadgen=${NTPSEC_LOADGEN:-$builddir/bench/ntpsec_loadgen}
+ntske_fetch=$(dirname "$loadgen")/ntske_fetch
+[ -x "$loadgen" ] && [ -x "$ntske_fetch" ] ||
+	{ echo "bench: no $loadgen or $ntske_fetch: build the tree first (make)" >&2; exit 1; }
 if [ ! -r "$build/$kver/kmod/ntpsec.ko" ]; then
 	echo "bench: building ntpsec.ko for $kver"
 	"$top/scripts/kbuild.sh" "/lib/modules/$kver/build" "$build/$kver"
@@ -71,9 +66,10 @@ fi
 vmbuild=$out/vm
 mkdir -p "$vmbuild"
 ln -sfn "$build/$kver" "$vmbuild/$kver"
-servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor}
+servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts}
 {
 	echo "BENCH_LOADGEN='$loadgen'"
+	echo "BENCH_NTSKE_FETCH='$ntske_fetch'"
 	for v in BENCH_RATE BENCH_DURATION BENCH_IDLE BENCH_STEP \
 		BENCH_SEARCH_FROM BENCH_SOCKETS BENCH_SERVERS; do
 		[ -z "${!v:-}" ] || echo "$v='${!v}'"
