@@ -17,12 +17,6 @@ setup_pair || ktap_skip_all "cannot set up the veth pair"
 DPID=
 FLOOD=
 CHURN=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 trap 'kill $FLOOD $CHURN 2>/dev/null; stop_daemon; cleanup_pair; rm -f /tmp/faults.keys /tmp/faults-bad.keys' EXIT
 
 # No upstream servers and no discipline: the daemon only serves (LI=3).

@@ -22,13 +22,6 @@ python3 -c 'import ntp.packet, ntp.statfiles' 2>/dev/null ||
 ktap_plan 15
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 setup_pair || ktap_skip_all "cannot set up the veth pair"
-DPID=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 trap 'stop_daemon; tmux kill-server 2>/dev/null; cleanup_upstreams; cleanup_pair' EXIT
 setup_upstreams 3 || ktap_skip_all "cannot start the upstream chronyd servers"
 

@@ -11,13 +11,6 @@ source "$(dirname "$0")/lib.sh"
 ktap_plan 5
 unload_module
 setup_pair || ktap_skip_all "cannot set up the veth pair"
-DPID=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 trap 'stop_daemon; cleanup_upstreams; cleanup_pair' EXIT
 setup_upstreams 1 || ktap_skip_all "cannot start the upstream chronyd server"
 

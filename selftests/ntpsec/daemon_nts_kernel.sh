@@ -15,14 +15,7 @@ source "$(dirname "$0")/lib.sh"
 ktap_plan 10
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 setup_pair || ktap_skip_all "cannot set up the veth pair"
-DPID=
 d=/tmp/nts-kernel
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 stop_client() {
 	[ -e $d/chronyd.pid ] && kill "$(cat $d/chronyd.pid)" 2>/dev/null
 	rm -f $d/chronyd.pid

@@ -10,13 +10,6 @@ source "$(dirname "$0")/lib.sh"
 ktap_plan 12
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 setup_pair || ktap_skip_all "cannot set up the veth pair"
-DPID=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 trap 'stop_daemon; cleanup_upstreams; cleanup_pair' EXIT
 setup_upstreams 3 || ktap_skip_all "cannot start the upstream chronyd servers"
 

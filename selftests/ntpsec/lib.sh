@@ -198,3 +198,14 @@ print("# offset %.6f s, delay %.6f s" % (d["offset"], (t4 - t1) - (t3 - t2)))
 assert t1 <= t2 + eps and t2 <= t3 + eps and t3 <= t4 + eps, (t1, t2, t3, t4)
 PY
 }
+
+# The daemon a test started in the background sets DPID; stop_daemon ends
+# it as an operator would (SIGTERM: sockets detached, clock left alone) and
+# waits for it.
+DPID=
+stop_daemon() {
+	[ -n "$DPID" ] || return 0
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+}

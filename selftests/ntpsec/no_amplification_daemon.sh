@@ -14,13 +14,6 @@ source "$(dirname "$0")/lib.sh"
 ktap_plan 24
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 setup_pair || ktap_skip_all "cannot set up the veth pair"
-DPID=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 trap 'stop_daemon; cleanup_pair; rm -f /tmp/ampd.keys' EXIT
 CMAC=000102030405060708090a0b0c0d0e0f
 (umask 077; printf '1 AES %s\n2 MD5 swordfish\n3 SHA1 marlin\n' $CMAC >/tmp/ampd.keys)
