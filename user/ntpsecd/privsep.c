@@ -187,6 +187,9 @@ int privsep_enter(const struct privsep_opts *o)
 			return -1;
 		log_msg(LOG_INFO, "running as %s with CAP_SYS_TIME, CAP_NET_BIND_SERVICE, CAP_NET_ADMIN",
 			spec);
+	} else if (geteuid() == 0) {
+		log_msg(LOG_WARNING, "still running as root: no user %s, and no -u USER",
+			PRIVSEP_DEFAULT_USER);
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		log_msg(LOG_ERR, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
