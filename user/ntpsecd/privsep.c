@@ -44,7 +44,10 @@
  *    UDP/TCP to the name server, and mmap/mprotect when it loads an NSS
  *    module);
  *  - PHC sampling: ioctl (PTP_SYS_OFFSET*, SIOCETHTOOL, SIOCSHWTSTAMP);
- *  - malloc, OpenSSL and stdio: brk, mmap, munmap, mremap, madvise, futex.
+ *  - malloc, OpenSSL and stdio: brk, mmap, munmap, mremap, madvise, futex;
+ *  - what the work in progress will need (NTS over TLS with an event loop,
+ *    cookie keys and statistics files written 0600 and linked): epoll,
+ *    timerfd, pipe2, dup, fchmod, ftruncate, mkdir, symlink.
  * Not on it, among others: execve, fork/clone, ptrace, setuid and the
  * other identity calls, mount, module loading, bpf, kexec.
  */
@@ -73,7 +76,15 @@ static const int allowed[] = {
 	SCMP_SYS(fdatasync), SCMP_SYS(rename), SCMP_SYS(renameat),
 	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(getdents64),
 	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(readlink),
-	SCMP_SYS(ioctl),
+	SCMP_SYS(ioctl), SCMP_SYS(fchmod), SCMP_SYS(ftruncate),
+	SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(symlink),
+	SCMP_SYS(symlinkat), SCMP_SYS(umask), SCMP_SYS(getcwd),
+	SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3), SCMP_SYS(pipe2),
+	/* event loops */
+	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
+	SCMP_SYS(epoll_pwait), SCMP_SYS(timerfd_create),
+	SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
+	SCMP_SYS(sched_yield),
 	/* sockets: NTP, netlink, the control socket, DNS, syslog */
 	SCMP_SYS(socket), SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(listen),
 	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockname),
