@@ -46,6 +46,9 @@
  *    module);
  *  - PHC sampling: ioctl (PTP_SYS_OFFSET*, SIOCETHTOOL, SIOCSHWTSTAMP);
  *  - malloc, OpenSSL and stdio: brk, mmap, munmap, mremap, madvise, futex;
+ *  - what the rest of the daemon needs (NTS over TLS with an event loop,
+ *    cookie keys and statistics files written 0600 and linked): epoll,
+ *    timerfd, pipe2, dup, fchmod, ftruncate, mkdir, symlink;
  *  - threads, for glibc's getaddrinfo_a (dns.c): clone only with
  *    CLONE_THREAD (clone3, whose flags a filter cannot see, fails with
  *    ENOSYS and glibc falls back to clone), set_robust_list, rseq.
@@ -81,7 +84,15 @@ static const int allowed[] = {
 	SCMP_SYS(fdatasync), SCMP_SYS(rename), SCMP_SYS(renameat),
 	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(getdents64),
 	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(readlink),
-	SCMP_SYS(ioctl),
+	SCMP_SYS(ioctl), SCMP_SYS(fchmod), SCMP_SYS(ftruncate),
+	SCMP_SYS(mkdir), SCMP_SYS(mkdirat), SCMP_SYS(symlink),
+	SCMP_SYS(symlinkat), SCMP_SYS(umask), SCMP_SYS(getcwd),
+	SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3), SCMP_SYS(pipe2),
+	/* event loops */
+	SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
+	SCMP_SYS(epoll_pwait), SCMP_SYS(timerfd_create),
+	SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime),
+	SCMP_SYS(sched_yield),
 	/* sockets: NTP, netlink, the control socket, DNS, syslog */
 	SCMP_SYS(socket), SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(listen),
 	SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockname),
@@ -201,6 +212,9 @@ int privsep_enter(const struct privsep_opts *o)
 			return -1;
 		log_msg(LOG_INFO, "running as %s with CAP_SYS_TIME, CAP_NET_BIND_SERVICE, CAP_NET_ADMIN",
 			spec);
+	} else if (geteuid() == 0) {
+		log_msg(LOG_WARNING, "still running as root: no user %s, and no -u USER",
+			PRIVSEP_DEFAULT_USER);
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		log_msg(LOG_ERR, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
