@@ -165,8 +165,9 @@ assert d == want, d
 ktap_check "the rate limit reads back as set last" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
+# The client log the daemon turned on stays on through "ratelimit set".
 assert d == {"enabled": True, "interval": -2, "burst": 5, "leak": 1,
-             "table_size": 2048, "kod": True}, d
+             "table_size": 2048, "kod": True, "client_log": True}, d
 ' "$rl"
 ktap_check "the server state reads back as set last; refused ones changed nothing" \
 	test $churn_rc -eq 0
