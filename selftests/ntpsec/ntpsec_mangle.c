@@ -370,6 +370,11 @@ static void mg_classify(struct mg_state *st, const uint8_t *buf, size_t len)
 	enum ntp_parse_result res;
 	struct ntp_packet pkt;
 
+	/* Mode 6 (12-octet control header) is the daemon's, unparsed. */
+	if (len && (buf[0] & 7) == NTP_MODE_CONTROL) {
+		st->cls[MG_PASSED_UP]++;
+		return;
+	}
 	res = ntp_parse(buf, len, &pkt);
 	if (res != NTP_PARSE_OK) {
 		st->cls[mg_parse_class[res]]++;
