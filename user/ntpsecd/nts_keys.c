@@ -70,8 +70,9 @@ static int sync_dir(const char *path)
 	return ret;
 }
 
-static int save(const struct nts_keystore *ks, const struct nts_master_keys *mks,
-		const int64_t *created, char *err, size_t errlen)
+static int save(const struct nts_keystore *ks,
+		const struct nts_master_keys *mks, const int64_t *created,
+		char *err, size_t errlen)
 {
 	char tmp[sizeof(ks->path) + 8], line[160];
 	unsigned int i, j;

@@ -77,7 +77,7 @@ int ntske_server_open(struct ntske_server *s, const char *cert,
 void ntske_server_close(struct ntske_server *s);
 /* The descriptors to poll; returns how many were written to @pfd. */
 int ntske_server_pollfds(const struct ntske_server *s, struct pollfd *pfd);
-/* Works on what @pfd (as filled, with revents) says is ready; @now monotonic. */
+/* Works on what @pfd (with revents) says is ready; @now is monotonic. */
 void ntske_server_process(struct ntske_server *s, const struct pollfd *pfd,
 			  int n, double now);
 /* The earliest connection deadline, or @later if none is sooner. */

@@ -143,8 +143,8 @@ enum nts_result nts_cookie_open(const struct nts_aead_ops *ops,
  * between: nts_server_verify() opens the cookie and checks the
  * authenticator with C2S, decrypting what it encrypts into @scratch (the
  * reply buffer will do: the plaintext is shorter than the request, @cap
- * bounds it) and wiping it; on NTS_OK the caller writes a normal reply header to
- * out[0..48) and calls nts_server_seal(), which appends the unique
+ * bounds it) and wiping it; on NTS_OK the caller writes a normal reply
+ * header to out[0..48) and calls nts_server_seal(), which appends the unique
  * identifier, then an authenticator whose encrypted part holds one fresh
  * cookie per cookie and placeholder of the request, sealed under mks->key[0]
  * (authenticated with S2C).  On NTS_BAD_COOKIE or NTS_BAD_AUTH the caller
