@@ -138,6 +138,19 @@ static int survivors_vote(const struct daemon *d)
 	return leap_vote(li, n);
 }
 
+#define FIRST_UPDATE_SAMPLES 6	/* as many as iburst sends */
+
+static bool filters_filled(const struct daemon *d)
+{
+	int i;
+
+	for (i = 0; i < d->npeers; i++)
+		if (d->peers[i].reach && d->peers[i].have_stats &&
+		    d->peers[i].filter.count < FIRST_UPDATE_SAMPLES)
+			return false;
+	return true;
+}
+
 static void after_step(struct daemon *d, double now)
 {
 	int i;
@@ -188,6 +201,18 @@ void system_select(struct daemon *d, double now)
 	if (!d->discipline) {
 		d->synced = true;
 		record_loop(d);
+		system_push_state(d);
+		return;
+	}
+	/*
+	 * The first update since start or a step waits until every server
+	 * that answers has FIRST_UPDATE_SAMPLES in its filter: before that
+	 * the empty stages' dispersion widens every correctness interval
+	 * enough for a server a second off to pass as a truechimer and be
+	 * combined in, and the step would take it along.  (-q does not wait:
+	 * as ntpd -q, it sets the clock as soon as it can.)
+	 */
+	if (!d->clk.n && !d->once && !filters_filled(d)) {
 		system_push_state(d);
 		return;
 	}
