@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 # its sources once, or stops at SPOOF_MAX seconds (a loaded host's VM is
 # slower), so the crowd outlasts the clients and reaches 65,536 sources.
 SECONDS_FLOOD=${FLOOD_SECONDS:-20}
-SPOOF_MAX=40
+SPOOF_MAX=90
 SOURCES=65536
 TABLE=4096
 LEGIT=192.0.2.130
