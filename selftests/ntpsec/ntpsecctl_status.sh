@@ -6,7 +6,7 @@
 # independent per network namespace.
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 14
+ktap_plan 15
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 
 modver=$(modinfo -F version "$NTPSEC_KMOD")
@@ -37,6 +37,11 @@ assert d["synchronized"] is False and d["nts_crypto"] is True, d
 
 ktap_check "version shows tool and module" \
 	bash -c "ntpsecctl version | grep -q '^ntpsec module $modver\$'"
+ktap_check "--json version parses: tool and module versions" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["module_version"] == sys.argv[2] and d["tool_version"], d
+' "$(ntpsecctl --json version)" "$modver"
 
 # Reading needs no privilege: drop every capability.
 if command -v setpriv >/dev/null; then

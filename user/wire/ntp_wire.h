@@ -187,18 +187,19 @@ static inline uint64_t ntp_get_be64(const uint8_t *p)
 	return (uint64_t)ntp_get_be32(p) << 32 | ntp_get_be32(p + 4);
 }
 
+/* Masked before the cast: sparse flags a cast that drops set bits. */
 static inline void ntp_put_be16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
+	p[1] = (uint8_t)(v & 0xff);
 }
 
 static inline void ntp_put_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 16 & 0xff);
+	p[2] = (uint8_t)(v >> 8 & 0xff);
+	p[3] = (uint8_t)(v & 0xff);
 }
 
 static inline void ntp_put_be64(uint8_t *p, uint64_t v)
