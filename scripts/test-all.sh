@@ -135,7 +135,9 @@ vm_tests() {		# the VM's own KTAP lines, each counted
 	tests=$(make -s -C selftests/ntpsec print-tests)
 	n=$((n + 1))
 	# shellcheck disable=SC2086
-	selftests/ntpsec/vm/run.sh "$kver" $tests >"$out" 2>&1
+	# The whole suite in one boot: each test is bounded by the guest
+	# runner (420 s), the run by this (about 25 min is usual under TCG).
+	selftests/ntpsec/vm/run.sh -t "${NTPSEC_VM_TIMEOUT:-2400}" "$kver" $tests >"$out" 2>&1
 	local rc=$?
 	while IFS= read -r line; do
 		case "$line" in
