@@ -13,13 +13,6 @@ source "$(dirname "$0")/lib.sh"
 ktap_plan 9
 unload_module
 setup_pair || ktap_skip_all "cannot set up the veth pair"
-DPID=
-stop_daemon() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
 stop_client() {
 	[ -e /tmp/chrony-nts.pid ] && kill "$(cat /tmp/chrony-nts.pid)" 2>/dev/null
 	rm -f /tmp/chrony-nts.pid
@@ -30,10 +23,7 @@ setup_upstreams 1 || ktap_skip_all "cannot start the upstream chronyd server"
 d=/tmp/nts
 rm -rf $d
 mkdir -p $d
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-days 2 -subj /CN=ntps.test \
-	-addext "subjectAltName=DNS:ntps.test,IP:$SERVER4" \
-	-keyout $d/key.pem -out $d/cert.pem >/dev/null 2>&1 ||
+make_test_cert $d ntps.test $SERVER4 ||
 	ktap_skip_all "openssl cannot make a certificate"
 
 cat >$d/ntpsecd.conf <<CONF

@@ -19,10 +19,7 @@ rm -rf $d
 mkdir -p $d
 NTS_UP=$UPSTREAM_NET.3
 PLAIN_UP=$UPSTREAM_NET.2
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-days 2 -subj /CN=upstream.test \
-	-addext "subjectAltName=DNS:upstream.test,IP:$NTS_UP" \
-	-keyout $d/key.pem -out $d/cert.pem >/dev/null 2>&1 ||
+make_test_cert $d upstream.test $NTS_UP ||
 	ktap_skip_all "openssl cannot make a certificate"
 ip -n ntpu addr add $NTS_UP/24 dev veth3
 cat >/tmp/chrony-up3.conf <<CONF

@@ -25,10 +25,7 @@ setup_upstreams 1 || ktap_skip_all "cannot start the upstream chronyd server"
 
 rm -rf $d
 mkdir -p $d
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-days 2 -subj /CN=ntps.test \
-	-addext "subjectAltName=DNS:ntps.test,IP:$SERVER4" \
-	-keyout $d/key.pem -out $d/cert.pem >/dev/null 2>&1 ||
+make_test_cert $d ntps.test $SERVER4 ||
 	ktap_skip_all "openssl cannot make a certificate"
 
 cat >$d/ntpsecd.conf <<CONF

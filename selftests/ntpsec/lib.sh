@@ -209,3 +209,11 @@ stop_daemon() {
 	wait "$DPID" 2>/dev/null
 	DPID=
 }
+
+# make_test_cert DIR NAME ADDR - a throwaway P-256 certificate for NAME and
+# ADDR, valid two days: DIR/cert.pem and DIR/key.pem (NTS-KE tests).
+make_test_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-days 2 -subj "/CN=$2" -addext "subjectAltName=DNS:$2,IP:$3" \
+		-keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1
+}
