@@ -24,6 +24,7 @@ rm -rf "$logs"
 mkdir -p "$logs"
 
 passed=0 failed=0 skipped=0 n=0
+failures=()	# repeated at the end, where a truncated log still shows them
 
 step() {	# step NAME CMD... - run CMD, log its output, report one line
 	local name=$1 log
@@ -38,6 +39,7 @@ step() {	# step NAME CMD... - run CMD, log its output, report one line
 	echo "not ok $n $name (log: ${log#"$top"/})"
 	tail -n 30 "$log" | sed 's/^/# /'
 	failed=$((failed + 1))
+	failures+=("not ok $n $name")
 	return 1
 }
 
@@ -130,33 +132,43 @@ step_log() {		# the log of the step just run
 	ls "$logs/$(printf '%02d' $n)"-*.log
 }
 
-vm_tests() {		# the VM's own KTAP lines, each counted
-	local kver=$1 out=$logs/vm-$1.ktap tests line
+# The whole suite in one boot per kernel, the kernels' VMs side by side
+# (one vCPU each, one host core each): each test is bounded by the guest
+# runner (600 s), each run by this (about 25 min is usual under TCG).
+declare -A vm_pid
+vm_start() {
+	local kver=$1 tests
 	tests=$(make -s -C selftests/ntpsec print-tests)
-	n=$((n + 1))
 	# shellcheck disable=SC2086
-	# The whole suite in one boot: each test is bounded by the guest
-	# runner (420 s), the run by this (about 25 min is usual under TCG).
-	selftests/ntpsec/vm/run.sh -t "${NTPSEC_VM_TIMEOUT:-2400}" "$kver" $tests >"$out" 2>&1
+	selftests/ntpsec/vm/run.sh -t "${NTPSEC_VM_TIMEOUT:-3000}" "$kver" $tests \
+		>"$logs/vm-$kver.ktap" 2>&1 &
+	vm_pid[$kver]=$!
+}
+
+vm_tests() {		# the VM's own KTAP lines, each counted
+	local kver=$1 out=$logs/vm-$1.ktap line
+	n=$((n + 1))
+	wait "${vm_pid[$kver]}"
 	local rc=$?
 	while IFS= read -r line; do
 		case "$line" in
 		"ok "*"# SKIP"*) skipped=$((skipped + 1)); echo "ok $n $kver: ${line#ok * }" ;;
 		"ok "*) passed=$((passed + 1)); echo "ok $n $kver: ${line#ok * }" ;;
-		"not ok "*) failed=$((failed + 1)); echo "not ok $n $kver: ${line#not ok * }" ;;
+		"not ok "*) failed=$((failed + 1)); echo "not ok $n $kver: ${line#not ok * }"
+			failures+=("not ok $n $kver: ${line#not ok * }") ;;
 		*) continue ;;
 		esac
 		n=$((n + 1))
 	done < <(grep -E '^(not )?ok ' "$out")
 	n=$((n - 1))
 	grep -E '^# vm:' "$out" | sed 's/^/# /' | head -n 50
-	# A failed test's own last 40 lines, diagnostics included: CI shows
-	# only this output, so it has to say why.
-	awk '/^(not )?ok / { if ($1 == "not") { print "# --- " $0; for (i = (n > 40 ? n - 40 : 0); i < n; i++) print "# " buf[i % 40] } n = 0; next }
-	     { buf[n % 40] = $0; n++ }' "$out" | head -n 400
+	# What made a test fail, diagnostics included: CI shows only this
+	# output, so it has to say why.
+	awk -f scripts/vm-failures.awk "$out" | head -n 200
 	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$out"; then
 		n=$((n + 1)) failed=$((failed + 1))
 		echo "not ok $n $kver: the VM run failed (log: ${out#"$top"/})"
+		failures+=("not ok $n $kver: the VM run failed")
 		tail -n 40 "$out" | sed 's/^/# /'
 	fi
 }
@@ -184,9 +196,15 @@ done
 step "make distcheck" make distcheck
 step "dkms add/build/remove for $KVERS" dkms_build
 for k in $KVERS; do
+	vm_start "$k"
+done
+for k in $KVERS; do
 	vm_tests "$k"
 done
 
+for f in "${failures[@]}"; do
+	echo "# failed: $f"
+done
 echo "1..$n"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

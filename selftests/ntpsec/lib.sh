@@ -161,14 +161,17 @@ cleanup_upstreams() {
 	true
 }
 
-# wait_for SECONDS CMD... - until CMD succeeds, polling once a second.
+# wait_for SECONDS CMD... - until CMD succeeds, polling once a second, for at
+# most SECONDS.
 wait_for() {
-	local i
-	for i in $(seq "$1"); do
+	# A deadline, not a count of tries: under emulation one try of a check
+	# that runs ntpsecctl and python3 takes seconds itself.
+	local end=$((SECONDS + $1))
+	while :; do
 		"${@:2}" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 1
 	done
-	return 1
 }
 
 # ntpdig_shared_clock STRATUM ARGS... - ntpdig from the client namespace

@@ -9,7 +9,7 @@ set -u
 
 out=/dev/ttyS1
 here=$(cd "$(dirname "$0")/.." && pwd)
-per_test_timeout=${NTPSEC_TEST_TIMEOUT:-420}
+per_test_timeout=${NTPSEC_TEST_TIMEOUT:-600}
 
 report() {
 	echo "$*" >>"$out"
@@ -23,12 +23,39 @@ report "TAP version 13"
 report "# kernel $(uname -r), ntpsec.ko $NTPSEC_KMOD"
 report "1..$(($# + 1))"
 
+# The user processes running now (kernel threads have no exe link).
+user_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ -e "$p/exe" ] && echo "${p#/proc/}"
+	done
+}
+
+# What a test left behind goes before the next one starts: a test killed
+# at its time limit cannot run its own cleanup, and a daemon it started
+# would go on disciplining the clock or holding port 123 under the next.
+sweep() {
+	local p left=
+	for p in $(user_pids); do
+		case " $before " in *" $p "*) continue ;; esac
+		[ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
+		left="$left $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"
+		kill -9 "$p" 2>/dev/null
+	done
+	[ -z "$left" ] || echo "# ntpsec-vm: killed what the test left running:$left"
+	ip -all netns delete 2>/dev/null
+}
+
 n=0
 for test in "$@"; do
 	n=$((n + 1))
 	log=/tmp/ntpsec-test-$n.log
+	before=$(user_pids | tr '\n' ' ')
+	start=$(cut -d' ' -f1 /proc/uptime)
 	(cd "$here" && timeout -k 5 "$per_test_timeout" "./$test") >"$log" 2>&1
 	rc=$?
+	echo "# ntpsec-vm: $test took $(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime) s" >>"$log"
+	sweep >>"$log" 2>&1
 	sed 's/^/    /' "$log" >>"$out"
 	case $rc in
 	0) report "ok $n selftests: ntpsec: $test" ;;
