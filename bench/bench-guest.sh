@@ -39,7 +39,7 @@ IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
 STEP=${BENCH_STEP:-3}			# seconds per search step
 SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
 SOCKETS=${BENCH_SOCKETS:-16}
-SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts}
+SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
 NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
 SERVER_CPU=0
 LOAD_CPU=1
@@ -213,6 +213,10 @@ stop_ntpsecd-nts() {
 start_chronyd-nts() {
 	command -v chronyd >/dev/null || { echo "SKIP: no chronyd"; return 1; }
 	nts_cert || { echo "SKIP: openssl cannot make a certificate"; return 1; }
+	# chronyd reads its key after dropping root for its own user, as it
+	# would on a real server: its copy belongs to that user.
+	install -m 0600 -o _chrony "$state/nts-key.pem" "$state/chrony-nts-key.pem" ||
+		{ echo "SKIP: no _chrony user to own chronyd's key"; return 1; }
 	cat >"$state/chrony-nts.conf" <<-EOF
 	port 123
 	bindaddress $SERVER4
@@ -221,7 +225,7 @@ start_chronyd-nts() {
 	cmdport 0
 	bindcmdaddress /
 	ntsservercert $state/nts-cert.pem
-	ntsserverkey $state/nts-key.pem
+	ntsserverkey $state/chrony-nts-key.pem
 	ntsprocesses 0
 	pidfile $state/chronyd.pid
 	EOF
@@ -280,6 +284,54 @@ stop_ntpd() {
 	stop_server
 }
 
+# The scaling view: SERVER-cN is SERVER with the load spread over N client
+# addresses (1, 1k = 1000, 64k = 65536), every request from the next one,
+# so the server keeps per-client state for all of them.  The client's
+# namespace owns the whole range (a local route), the server's routes it
+# back.  The module keeps its client log (the rate limiter's table, 65,536
+# entries, as ntpsecd keeps it) without limiting, so every request is
+# answered and each one looks its client up; chronyd keeps its own client
+# log, at its default size.
+CLIENT_RANGE=198.18.0.0/15
+CLIENT_FIRST=198.18.0.1
+
+clients_of() {	# NAME - the N of SERVER-cN
+	case ${1##*-c} in
+	1) echo 1 ;;
+	1k) echo 1000 ;;
+	64k) echo 65536 ;;
+	*) return 1 ;;
+	esac
+}
+
+start_clients() {	# NAME
+	local n server=${1%-c*}
+
+	n=$(clients_of "$1") || { echo "SKIP: no client count in $1"; return 1; }
+	ip -n ntpc route add local $CLIENT_RANGE dev lo &&
+		ip -n ntps route add $CLIENT_RANGE via $CLIENT4 ||
+		{ echo "SKIP: cannot route the client addresses"; return 1; }
+	"start_$server" || return 1
+	if [ "$server" = kernel ]; then
+		ip netns exec ntps ntpsecctl ratelimit set table 65536 log on >/dev/null &&
+			ip netns exec ntps ntpsecctl ratelimit off >/dev/null ||
+			{ echo "SKIP: cannot turn the client log on"; return 1; }
+	fi
+	LOAD_ARGS="-a $CLIENT_FIRST/$n"
+}
+
+stop_clients() {	# NAME
+	local server=${1%-c*}
+
+	if [ "$server" = kernel ]; then
+		log "$1: clients in the module's log: $(ip netns exec ntps ntpsecctl --json clients 1000 |
+			python3 -c 'import json, sys; print(json.load(sys.stdin)["sources"])' 2>&1)"
+		log "$1: module counters: rx $(counter rx) answered $(counter answered) drop_ratelimit $(counter drop_ratelimit)"
+	fi
+	LOAD_ARGS=
+	"stop_$server"
+}
+
 stop_server() {
 	[ -n "$SERVER_PID" ] || return 0
 	kill "$SERVER_PID" 2>/dev/null
@@ -329,11 +381,15 @@ measure() {	# NAME
 
 	setup_pair || { echo "SKIP: cannot set up the veth pair"; return 1; }
 	steer || { echo "SKIP: cannot set RPS on the veth pair"; return 1; }
-	"start_$name" >"$out.skip" || return 1
+	local start=start_$name stop=stop_$name
+	case $name in
+	*-c*) start="start_clients $name" stop="stop_clients $name" ;;
+	esac
+	$start >"$out.skip" || return 1
 	if [ "$name" != floor ] && ! wait_answering; then
 		echo "SKIP: $name does not answer" >"$out.skip"
 		tail -n 5 "$state/$name.log" "$state/$name.out" 2>/dev/null | sed 's/^/# /'
-		"stop_$name"
+		$stop
 		return 1
 	fi
 	rm -f "$out.skip"
@@ -348,7 +404,7 @@ measure() {	# NAME
 		log "$name: searching the highest rate with loss under 1%"
 		loadgen -s -r "$SEARCH_FROM" -d "$STEP" -C $SERVER_CPU >"$out.search.json"
 	fi
-	"stop_$name"
+	$stop
 	cleanup_pair
 }
 
@@ -356,10 +412,12 @@ measure() {	# NAME
 
 report() {
 	python3 - "$state" "$RATE" "$SOCKETS" $SERVERS <<'PY'
-import json, os, sys
+import json, os, re, sys
 
 state, rate, sockets = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 servers = sys.argv[4:]
+scaling = [s for s in servers if re.search(r"-c(1|1k|64k)$", s)]
+servers = [s for s in servers if s not in scaling]
 label = {"kernel": "ntpsec.ko fast path", "ntpsecd": "ntpsecd (userspace)",
          "chronyd": "chronyd", "kernel-nts": "NTS: ntpsec.ko fast path",
          "ntpsecd-nts": "NTS: ntpsecd (userspace)", "chronyd-nts": "NTS: chronyd",
@@ -380,7 +438,7 @@ def skipped(name):
     return why.replace("SKIP: ", "") or "no results (timed out?)"
 
 rows, notes = {}, []
-for s in servers:
+for s in servers + scaling:
     idle, fixed, search = load(s, "idle"), load(s, "fixed"), load(s, "search")
     if not (idle and fixed and (search or s == "floor")):
         rows[s] = {"skip": skipped(s)}
@@ -465,6 +523,51 @@ for s in servers:
     if "skip" not in r and s != "floor" and (r["loss"] >= 1 or not r["kept_up"]):
         print("Warning: %s lost %.2f%% at the common load%s." % (
             s, r["loss"], "" if r["kept_up"] else " and the generator fell behind"))
+
+# The scaling view: one row per client count, the module beside chronyd.
+counts = []
+for s in scaling:
+    c = s.rsplit("-c", 1)[1]
+    if c not in counts:
+        counts.append(c)
+def cell(s, key, fmt):
+    r = rows.get(s)
+    if r is None:
+        return "-"
+    if "skip" in r:
+        return "SKIP: " + r["skip"]
+    v = r.get(key)
+    return fmt % v if v is not None else "-"
+def vs(a, b, key):
+    x, y = rows.get(a, {}).get(key), rows.get(b, {}).get(key)
+    if x is None or not y or x != x or y != y:
+        return "-"
+    q = x / y
+    return "1/%.1f" % (1 / q) if 0 < q < 0.5 else "%.2fx" % q
+if counts:
+    print()
+    print("Scaling: the same load from 1, 1,000 and 65,536 client addresses.")
+    print()
+    print("| clients | ntpsec.ko CPU/request (us) | chronyd CPU/request (us) | ratio "
+          "| ntpsec.ko max rate (/s) | chronyd max rate (/s) "
+          "| ntpsec.ko processing p99 (us) | chronyd processing p99 (us) | ratio |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for c in counts:
+        k, ch = "kernel-c" + c, "chronyd-c" + c
+        mr = cell(k, "max_rate", "%.0f")
+        if rows.get(k, {}).get("limit") == "generator":
+            mr = ">= " + mr
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            {"1": "1", "1k": "1,000", "64k": "65,536"}[c],
+            cell(k, "cpu_us", "%.1f"), cell(ch, "cpu_us", "%.1f"), vs(k, ch, "cpu_us"),
+            mr, cell(ch, "max_rate", "%.0f"),
+            cell(k, "p99", "%.1f"), cell(ch, "p99", "%.1f"), vs(k, ch, "p99")))
+    print()
+    print("The module keeps its client log (65,536 entries, no limiting) and "
+          "looks every request's client up; chronyd keeps its own client log "
+          "at its default size.  Each request comes from the next address of "
+          "the range, so with 65,536 clients no two requests in a row share "
+          "an entry.")
 print()
 for n in notes:
     print("- " + n)

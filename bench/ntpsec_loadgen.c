@@ -14,6 +14,14 @@
  * (sendmmsg), paced against the clock; replies are read with recvmmsg and
  * stamped by the kernel (SO_TIMESTAMPNS) on arrival.
  *
+ * With -a ADDR/N, the requests come from N clients: consecutive IPv4
+ * addresses from ADDR, one after another, set per datagram (IP_PKTINFO) on
+ * unconnected sockets.  The client's namespace must own the whole range
+ * (a local route: ip route add local ADDR/PREFIX dev lo), so the replies
+ * come back to those sockets; the server's must route it back.  This is how
+ * the benchmark shows a server's cost against the number of clients it
+ * keeps state for.
+ *
  * With -N, every request is NTS-protected (RFC 8915 section 5): a fresh
  * unique identifier, the session's first cookie (servers do not track
  * reuse, and a benchmark must not run out), no placeholders, and the
@@ -56,6 +64,7 @@
 #define LG_WALL_MAX		(LG_DURATION_MAX + 60)	/* watchdog */
 #define LG_SOCKETS_MAX		1024
 #define LG_SOURCES_MAX		16
+#define LG_CLIENTS_MAX		(1U << 20)	/* -a: distinct addresses */
 #define LG_LATE_MAX_MS		5000
 #define LG_BATCH		64
 #define LG_SEARCH_STEPS_MAX	16
@@ -83,6 +92,8 @@ struct lg_config {
 	struct sockaddr_storage src[LG_SOURCES_MAX];
 	socklen_t src_len[LG_SOURCES_MAX];
 	unsigned int n_src;
+	struct in_addr client_base;	/* -a: the first client address */
+	unsigned int n_clients;		/* -a: how many; 0 without -a */
 	unsigned int n_sockets;
 	double rate;
 	double duration;
@@ -128,6 +139,7 @@ struct lg_ctx {
 	uint64_t slot_mask;
 	uint64_t rng;
 	uint64_t seq;
+	unsigned int next_client;	/* -a: the next request's address */
 	unsigned int next_fd;
 	long clk_tck;
 };
@@ -292,6 +304,17 @@ static int lg_open_socket(const struct lg_config *cfg, unsigned int i)
 			 cfg->src_len[s]))
 			goto err;
 	}
+	/*
+	 * -a: unconnected, as a connected socket takes replies only for the
+	 * one address connect() chose; bound to every address of the range.
+	 */
+	if (cfg->n_clients) {
+		struct sockaddr_in any = { .sin_family = AF_INET };
+
+		if (bind(fd, (const struct sockaddr *)&any, sizeof(any)))
+			goto err;
+		return fd;
+	}
 	if (connect(fd, (const struct sockaddr *)&cfg->server,
 		    cfg->server_len))
 		goto err;
@@ -380,11 +403,38 @@ static size_t lg_fill_request(struct lg_ctx *ctx, uint8_t *buf, int64_t now)
 	return NTP_HEADER_LEN;
 }
 
+/* -a: the request goes to the server from the next client address. */
+static void lg_set_client(struct lg_ctx *ctx, struct msghdr *mh, char *control,
+			  size_t size)
+{
+	const struct lg_config *cfg = ctx->cfg;
+	struct in_pktinfo info = { 0 };
+	struct cmsghdr *c;
+
+	info.ipi_spec_dst.s_addr = htonl(ntohl(cfg->client_base.s_addr) +
+					 ctx->next_client);
+	ctx->next_client = (ctx->next_client + 1) % cfg->n_clients;
+	mh->msg_name = (void *)&cfg->server;
+	mh->msg_namelen = cfg->server_len;
+	mh->msg_control = control;
+	mh->msg_controllen = size;
+	c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+}
+
 /* Sends n requests from the next socket; returns how many left. */
 static unsigned int lg_send_batch(struct lg_ctx *ctx, unsigned int n,
 				  struct lg_result *res)
 {
 	static uint8_t buf[LG_BATCH][LG_REQ_MAX];
+	static union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} control[LG_BATCH];
+	const struct lg_config *cfg = ctx->cfg;
 	struct mmsghdr msg[LG_BATCH];
 	struct iovec iov[LG_BATCH];
 	int64_t now = lg_now(CLOCK_REALTIME);
@@ -397,6 +447,9 @@ static unsigned int lg_send_batch(struct lg_ctx *ctx, unsigned int n,
 		iov[i].iov_len = lg_fill_request(ctx, buf[i], now);
 		msg[i].msg_hdr.msg_iov = &iov[i];
 		msg[i].msg_hdr.msg_iovlen = 1;
+		if (cfg->n_clients)
+			lg_set_client(ctx, &msg[i].msg_hdr, control[i].buf,
+				      sizeof(control[i].buf));
 	}
 	fd = ctx->fds[ctx->next_fd];
 	ctx->next_fd = (ctx->next_fd + 1) % ctx->cfg->n_sockets;
@@ -845,7 +898,8 @@ static void lg_print_json(const struct lg_ctx *ctx, const struct lg_result *r,
 	lg_json_str("server", addr);
 	lg_json_str("mode", s ? "search" : "fixed");
 	lg_json_u64("sockets", cfg->n_sockets);
-	lg_json_u64("sources", cfg->n_src ? cfg->n_src : 1);
+	lg_json_u64("sources", cfg->n_clients ? cfg->n_clients :
+				 cfg->n_src ? cfg->n_src : 1);
 	lg_json_num("step_s", cfg->duration);
 	if (s)
 		lg_json_search(cfg, s);
@@ -936,6 +990,8 @@ static void lg_usage(FILE *out)
 		"  -m PPS      the search's highest rate (default %d)\n"
 		"  -T MS       replies later than this are late (default 1000)\n"
 		"  -b ADDR     source address, repeatable (sockets take turns)\n"
+		"  -a ADDR/N   N clients: IPv4 addresses from ADDR, one per\n"
+		"              request in turn (the range must be routed locally)\n"
 		"  -C CPU      report this CPU's busy time during the run\n"
 		"  -N FILE     NTS requests with the keys and cookie in FILE\n"
 		"              (what bench/ntske_fetch prints)\n"
@@ -968,6 +1024,30 @@ static int lg_source(struct lg_config *cfg, const char *arg)
 	}
 	cfg->n_src++;
 	return 0;
+}
+
+static int lg_clients(struct lg_config *cfg, const char *arg)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(arg, '/');
+	double n;
+
+	if (!slash || (size_t)(slash - arg) >= sizeof(addr))
+		goto bad;
+	memcpy(addr, arg, (size_t)(slash - arg));
+	addr[slash - arg] = '\0';
+	if (inet_pton(AF_INET, addr, &cfg->client_base) != 1 ||
+	    lg_number(slash + 1, 1, LG_CLIENTS_MAX, &n))
+		goto bad;
+	/* The range must not wrap past 255.255.255.255. */
+	if ((uint64_t)ntohl(cfg->client_base.s_addr) + (uint64_t)n > 1ULL << 32)
+		goto bad;
+	cfg->n_clients = (unsigned int)n;
+	return 0;
+bad:
+	fprintf(stderr, "ntpsec_loadgen: -a wants IPV4ADDR/N (N 1..%u): '%s'\n",
+		LG_CLIENTS_MAX, arg);
+	return -1;
 }
 
 static int lg_hex(const char *hex, uint8_t *out, size_t cap, size_t *len)
@@ -1039,7 +1119,7 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 	unsigned int i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:C:N:jqh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:a:C:N:jqh")) != -1) {
 		switch (opt) {
 		case 'c':
 			if (lg_number(optarg, 1, LG_SOCKETS_MAX, &v))
@@ -1074,6 +1154,10 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 			if (lg_source(cfg, optarg))
 				return -1;
 			break;
+		case 'a':
+			if (lg_clients(cfg, optarg))
+				return -1;
+			break;
 		case 'C':
 			if (lg_number(optarg, 0, 4095, &v))
 				return -1;
@@ -1101,6 +1185,11 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 	    sockaddr_parse(argv[optind], &cfg->server, &cfg->server_len,
 			  NTP_PORT)) {
 		lg_usage(stderr);
+		return -1;
+	}
+	if (cfg->n_clients &&
+	    (cfg->n_src || cfg->server.ss_family != AF_INET)) {
+		fprintf(stderr, "ntpsec_loadgen: -a is for an IPv4 server, without -b\n");
 		return -1;
 	}
 	for (i = 0; i < cfg->n_src; i++)

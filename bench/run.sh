@@ -5,14 +5,17 @@
 # load generator (and the module, if missing), boots Debian's kernel KVER
 # (default: the newest 6.1) under QEMU with two vCPUs, runs
 # bench/bench-guest.sh there, and prints its table: the kernel fast path,
-# chronyd and NTPsec's ntpd serving the same load, with ratios to chronyd.
-# --write also writes the table to docs/PERFORMANCE.md with the command,
-# kernel, QEMU version and date.  About five minutes under emulation.
+# chronyd and NTPsec's ntpd serving the same load, with ratios to chronyd;
+# NTS through the module, ntpsecd and chronyd; and the scaling view (the
+# module and chronyd with 1, 1,000 and 65,536 clients).
+# --write also writes the tables to docs/PERFORMANCE.md with the command,
+# kernel, QEMU version and date.  About 25 minutes under emulation.
 #
 # Environment (passed to the guest): BENCH_RATE (the common load, /s),
 # BENCH_DURATION, BENCH_IDLE, BENCH_STEP (seconds), BENCH_SEARCH_FROM,
 # BENCH_SOCKETS, BENCH_SERVERS (subset of "kernel ntpsecd chronyd ntpd floor kernel-nts
-# ntpsecd-nts chronyd-nts");
+# ntpsecd-nts chronyd-nts kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k
+# chronyd-c64k");
 # NTPSEC_VM_MEM, NTPSEC_BUILDDIR and NTPSEC_BUILD as for the selftests;
 # NTPSEC_LOADGEN, a ready-built generator.  The VM always has two CPUs.
 set -euo pipefail
@@ -66,7 +69,7 @@ fi
 vmbuild=$out/vm
 mkdir -p "$vmbuild"
 ln -sfn "$build/$kver" "$vmbuild/$kver"
-servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts}
+servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
 {
 	echo "BENCH_LOADGEN='$loadgen'"
 	echo "BENCH_NTSKE_FETCH='$ntske_fetch'"
@@ -98,7 +101,7 @@ times >"$out/times0"	# a builtin in this shell: no subshell, real figures
 busy0=$(host_busy) t0=$(date +%s)
 set +e
 NTPSEC_VM_CPUS=2 NTPSEC_BUILDDIR=$builddir NTPSEC_BUILD=$vmbuild \
-	"$top/selftests/ntpsec/vm/run.sh" -t 1500 "$kver" "${tests[@]}" >"$log" 2>&1
+	"$top/selftests/ntpsec/vm/run.sh" -t 3600 "$kver" "${tests[@]}" >"$log" 2>&1
 status=$?
 set -e
 times >"$out/times1"
