@@ -161,11 +161,22 @@ cleanup_upstreams() {
 	true
 }
 
-# wait_for SECONDS CMD... - until CMD succeeds, polling once a second, for at
-# most SECONDS.
+# wait_for TRIES CMD... - until CMD succeeds, at most TRIES tries a second
+# apart.  A try itself takes time (under emulation, seconds when it runs
+# ntpsecctl and python3), so the wait is longer than TRIES seconds: the
+# tests' counts were set that way.  For a bound in seconds, wait_until.
 wait_for() {
-	# A deadline, not a count of tries: under emulation one try of a check
-	# that runs ntpsecctl and python3 takes seconds itself.
+	local i
+	for i in $(seq "$1"); do
+		"${@:2}" && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# wait_until SECONDS CMD... - until CMD succeeds, polling once a second, for
+# at most SECONDS of wall time however long each try takes.
+wait_until() {
 	local end=$((SECONDS + $1))
 	while :; do
 		"${@:2}" && return 0

@@ -65,6 +65,7 @@ struct daemon {
 
 /* system.c: selection, the system variables, the discipline. */
 void system_select(struct daemon *d, double now);
+bool system_awaits_first_update(const struct daemon *d);
 /* A peerstats line for @p's latest sample. */
 void system_record_peer(struct daemon *d, const struct peer *p);
 /* The module and the fallback server get the current state and limits. */

@@ -253,15 +253,24 @@ static int run(struct daemon *d)
 				server_receive(&d->srv, d->srv.fd[i]);
 		for (i = 0; i < d->npeers; i++, n++) {
 			struct peer *p = &d->peers[i];
+			bool fresh;
 
 			if (!(pfd[n].revents & POLLIN) ||
 			    !peer_receive(p, &d->keys, &d->fp, now))
 				continue;
-			if (filter_update(&p->filter, &d->fp, now, &p->stats) ==
-			    FILTER_NEW) {
+			fresh = filter_update(&p->filter, &d->fp, now, &p->stats) ==
+				FILTER_NEW;
+			if (fresh)
 				p->have_stats = true;
+			/*
+			 * A sample that leaves its server's best one in place
+			 * changes nothing, except that it may be the last the
+			 * first clock update waited for: with a steady path
+			 * the best sample can stay for all eight stages, and
+			 * the first update would wait that long for nothing.
+			 */
+			if (fresh || (p->have_stats && system_awaits_first_update(d)))
 				system_select(d, now);
-			}
 			system_record_peer(d, p);
 		}
 		if (d->ctl_fd >= 0 && pfd[n].revents & POLLIN)

@@ -151,6 +151,16 @@ static bool filters_filled(const struct daemon *d)
 	return true;
 }
 
+/*
+ * The clock has had no update since start or a step, and takes its first
+ * once the filters are filled: until then every new sample may be the one
+ * that fills them, whether or not it changes its server's statistics.
+ */
+bool system_awaits_first_update(const struct daemon *d)
+{
+	return d->discipline && !d->clk.n && !d->once;
+}
+
 static void after_step(struct daemon *d, double now)
 {
 	int i;
@@ -212,7 +222,7 @@ void system_select(struct daemon *d, double now)
 	 * combined in, and the step would take it along.  (-q does not wait:
 	 * as ntpd -q, it sets the clock as soon as it can.)
 	 */
-	if (!d->clk.n && !d->once && !filters_filled(d)) {
+	if (system_awaits_first_update(d) && !filters_filled(d)) {
 		system_push_state(d);
 		return;
 	}

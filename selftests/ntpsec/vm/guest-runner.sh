@@ -35,11 +35,15 @@ user_pids() {
 # at its time limit cannot run its own cleanup, and a daemon it started
 # would go on disciplining the clock or holding port 123 under the next.
 sweep() {
-	local p left=
+	local p cmd left=
 	for p in $(user_pids); do
 		case " $before " in *" $p "*) continue ;; esac
-		[ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
-		left="$left $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"
+		[ "$p" != $$ ] || continue
+		# Gone since the listing (the listing's own subshell), or a
+		# zombie: nothing to kill.
+		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
+		[ -n "$cmd" ] || continue
+		left="$left $p(${cmd:0:60})"
 		kill -9 "$p" 2>/dev/null
 	done
 	[ -z "$left" ] || echo "# ntpsec-vm: killed what the test left running:$left"

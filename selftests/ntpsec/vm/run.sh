@@ -13,7 +13,8 @@
 #
 # Environment: NTPSEC_BUILDDIR, the Autotools build directory (default TOP),
 # holds the programs; NTPSEC_BUILD (default BUILDDIR/.build) holds
-# KVER/kmod/ntpsec.ko; NTPSEC_VM_MEM (MiB, default 1024), NTPSEC_VM_CPUS (default 1).
+# KVER/kmod/ntpsec.ko; NTPSEC_VM_MEM (MiB, default 1024), NTPSEC_VM_CPUS (default 1);
+# NTPSEC_VM_APPEND, more kernel command line (the benchmark's idle=poll).
 #
 # One vCPU by default: QEMU 7.2's multi-threaded TCG can let a second vCPU
 # run a stale int3 while the kernel live-patches a static key (seen once:
@@ -91,7 +92,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -cpu max -machine q35 -nodefaults -display none \
 	-no-reboot -m "${NTPSEC_VM_MEM:-1024}" -smp "${NTPSEC_VM_CPUS:-1}" \
 	-kernel "$kernel" -initrd "$rundir/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 softlockup_panic=1 quiet loglevel=4 ntpsec.job=$rundir/job.sh" \
+	-append "console=ttyS0 panic_on_warn=1 oops=panic panic=-1 softlockup_panic=1 quiet loglevel=4 ntpsec.job=$rundir/job.sh${NTPSEC_VM_APPEND:+ $NTPSEC_VM_APPEND}" \
 	-serial "file:$rundir/console.log" -serial "file:$rundir/results.ktap" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-monitor none </dev/null
