@@ -33,9 +33,12 @@ d=/tmp/nts-ntpd
 NTPD_UP=$UPSTREAM_NET.2
 NTPD_UNNAMED=$UPSTREAM_NET.3
 SERVER4_WRONG_CA=192.0.2.3
-stop_ntpd() {	# NAME
-	[ -e $d/$1.pid ] && kill "$(cat $d/$1.pid)" 2>/dev/null
-	rm -f $d/$1.pid
+declare -A NTPD_PID
+stop_ntpd() {	# NAME - as stop_daemon does for ntpsecd
+	[ -n "${NTPD_PID[$1]:-}" ] || return 0
+	kill "${NTPD_PID[$1]}" 2>/dev/null
+	wait "${NTPD_PID[$1]}" 2>/dev/null
+	NTPD_PID[$1]=
 }
 trap 'stop_ntpd client; stop_ntpd upstream; stop_daemon; cleanup_upstreams; cleanup_pair' EXIT
 # The namespace and veth pair of the upstreams, without a chronyd.
@@ -52,8 +55,9 @@ make_test_cert $d/up upstream.test $NTPD_UP &&
 
 # start_ntpd NAME NETNS - NTPsec's ntpd with $d/NAME.conf, in the background.
 start_ntpd() {
-	ip netns exec "$2" "$NTPD" -n -c $d/$1.conf -p $d/$1.pid \
-		-l $d/$1.log >$d/$1.out 2>&1 &
+	ip netns exec "$2" "$NTPD" -n -c $d/$1.conf -p $d/$1.pid -l $d/$1.log \
+		>$d/$1.out 2>&1 &
+	NTPD_PID[$1]=$!
 }
 ntpq_in() {	# NETNS ARGS... - ntpq against the ntpd of that namespace
 	ip netns exec "$1" timeout 60 "$NTPQ" "${@:2}" 127.0.0.1 2>/dev/null
