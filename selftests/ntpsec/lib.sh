@@ -60,6 +60,23 @@ unload_module() {
 	! module_loaded || rmmod ntpsec
 }
 
+# NTPsec's own programs: Debian's ntpsec package conflicts with chrony, so
+# scripts/setup.sh unpacks it into .cache/ntpsec.
+NTPSEC_DEB=${NTPSEC_TOP:-$(dirname "${BASH_SOURCE[0]}")/../..}/.cache/ntpsec
+
+# need_ntpsec PATH... - skip the whole test unless each of these programs
+# is in NTPSEC_DEB and python3-ntp (which ntpq needs) is installed.
+need_ntpsec() {
+	local f
+
+	for f in "$@"; do
+		[ -x "$NTPSEC_DEB/$f" ] ||
+			ktap_skip_all "no $f in .cache/ntpsec (run scripts/setup.sh)"
+	done
+	python3 -c 'import ntp.packet' 2>/dev/null ||
+		ktap_skip_all "python3-ntp is not installed"
+}
+
 # The test network: namespaces ntps (server) and ntpc (client) joined by a
 # veth pair, with documentation addresses that exist only inside the VM.
 SERVER4=192.0.2.1
@@ -213,6 +230,24 @@ assert t1 <= t2 + eps and t2 <= t3 + eps and t3 <= t4 + eps, (t1, t2, t3, t4)
 PY
 }
 
+# start_ntpsecd DIR ARGS... - ntpsecd in ntps, in the background, with
+# DIR/ntpsecd.conf and its log DIR/ntpsecd.log; its control socket
+# DIR/ntpsecd.sock is exported as NTPSECD_SOCKET for ntpsecctl.  Sets DPID.
+start_ntpsecd() {
+	local dir=$1
+
+	shift
+	export NTPSECD_SOCKET=$dir/ntpsecd.sock
+	ip netns exec ntps ntpsecd -n -c "$dir/ntpsecd.conf" \
+		-s "$NTPSECD_SOCKET" -l "$dir/ntpsecd.log" "$@" &
+	DPID=$!
+}
+
+# tracking_matches REGEX - ntpsecd's tracking (ntpsecctl --json) matches.
+tracking_matches() {
+	ip netns exec ntps ntpsecctl --json tracking 2>/dev/null | grep -q "$1"
+}
+
 # The daemon a test started in the background sets DPID; stop_daemon ends
 # it as an operator would (SIGTERM: sockets detached, clock left alone) and
 # waits for it.
@@ -224,10 +259,16 @@ stop_daemon() {
 	DPID=
 }
 
-# make_test_cert DIR NAME ADDR - a throwaway P-256 certificate for NAME and
-# ADDR, valid two days: DIR/cert.pem and DIR/key.pem (NTS-KE tests).
+# make_test_cert DIR NAME ADDR... - a throwaway P-256 certificate for NAME and
+# each ADDR, valid two days: DIR/cert.pem and DIR/key.pem (NTS-KE tests).
 make_test_cert() {
+	local dir=$1 name=$2 san="DNS:$2" addr
+
+	shift 2
+	for addr in "$@"; do
+		san="$san,IP:$addr"
+	done
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-days 2 -subj "/CN=$2" -addext "subjectAltName=DNS:$2,IP:$3" \
-		-keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1
+		-days 2 -subj "/CN=$name" -addext "subjectAltName=$san" \
+		-keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1
 }
