@@ -280,6 +280,10 @@ ktap_check "mode 7 gets nothing" bash -c '
 	echo "$r" | grep -q "\"replies\": \[\]"' _ "$here/mode6_probe.py"
 echo "# $(tracking)"
 
+# A loopstats line is written per clock update, one per new best sample of
+# the system peer: on a steady path that can be several polls apart.
+loop_lines() { [ "$(cat $STATS/loopstats.* 2>/dev/null | wc -l)" -ge 2 ]; }
+wait_for 60 loop_lines
 stop_daemon
 ls -l $STATS | sed 's/^/# /'
 ktap_check "statistics: daily files, a link to each, parsed by ntp.statfiles" \
@@ -291,7 +295,7 @@ day = time.strftime("%Y%m%d", time.gmtime())
 for stem in ("loopstats", "peerstats"):
     assert os.readlink(os.path.join(d, stem)) == stem + "." + day, stem
 s = ntp.statfiles.NTPStats(d, sitename="vm")
-assert len(s.loopstats) >= 3, s.loopstats
+assert len(s.loopstats) >= 2, s.loopstats
 row = s.loopstats[-1]
 assert len(row) == 7, row
 float(row[2]); float(row[3]); float(row[4]); int(row[6])
