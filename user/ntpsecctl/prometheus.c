@@ -33,6 +33,10 @@ static const struct family families[] = {
 	{ "ratelimit_leaked", "Requests over the rate limit answered anyway (leak)." },
 	{ "mac", "MAC-authenticated requests, by result." },
 	{ "nts", "NTS-protected requests answered, with time or an NTS NAK." },
+	{ "interleaved", "Interleaved replies (RFC 9769): the previous reply's actual transmit time." },
+	{ "interleaved_basic", "Requests shaped as interleaved answered in basic mode (no transmit stamp held)." },
+	{ "tx_timestamps", "Transmit timestamps of replies, by source." },
+	{ "tx_timestamps_missing", "Replies forgotten without a transmit stamp (never), stamps for replies already forgotten (late)." },
 };
 
 static void print_family(FILE *out, const struct family *f,

@@ -43,6 +43,12 @@ const struct counter_desc counter_desc[] = {
 	[NTPSEC_CTR_NTS_NAK] = { "nts_nak", "nts", "result=\"nak\"" },
 	[NTPSEC_CTR_DROP_NTS_MALFORMED] = { "drop_nts_malformed", "dropped", "reason=\"nts_malformed\"" },
 	[NTPSEC_CTR_DROP_NTS_ERROR] = { "drop_nts_error", "dropped", "reason=\"nts_error\"" },
+	[NTPSEC_CTR_XLEAVE] = { "xleave", "interleaved", NULL },
+	[NTPSEC_CTR_XLEAVE_BASIC] = { "xleave_basic", "interleaved_basic", NULL },
+	[NTPSEC_CTR_TXTS_HW] = { "txts_hw", "tx_timestamps", "source=\"hardware\"" },
+	[NTPSEC_CTR_TXTS_DRIVER] = { "txts_driver", "tx_timestamps", "source=\"driver\"" },
+	[NTPSEC_CTR_TXTS_NONE] = { "txts_none", "tx_timestamps_missing", "reason=\"never\"" },
+	[NTPSEC_CTR_TXTS_LATE] = { "txts_late", "tx_timestamps_missing", "reason=\"late\"" },
 };
 
 /* A counter appended to the uapi without a description fails the build. */

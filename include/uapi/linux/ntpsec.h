@@ -316,6 +316,13 @@ enum ntpsec_counter {
 	NTPSEC_CTR_NTS_NAK,		/* bad cookie or authenticator: NTS NAK */
 	NTPSEC_CTR_DROP_NTS_MALFORMED,	/* NTS fields missing, repeated, bad */
 	NTPSEC_CTR_DROP_NTS_ERROR,	/* the AEAD or the random source failed */
+	NTPSEC_CTR_XLEAVE,		/* interleaved replies (RFC 9769) */
+	NTPSEC_CTR_XLEAVE_BASIC,	/* interleaved-looking requests answered
+					 * in basic mode: no stamp held */
+	NTPSEC_CTR_TXTS_HW,		/* reply transmit stamps from the NIC */
+	NTPSEC_CTR_TXTS_DRIVER,		/* ... from the driver (software) */
+	NTPSEC_CTR_TXTS_NONE,		/* replies forgotten without a stamp */
+	NTPSEC_CTR_TXTS_LATE,		/* stamps for replies already forgotten */
 	NTPSEC_CTR_MAX
 };
 
