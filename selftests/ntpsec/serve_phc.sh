@@ -5,13 +5,16 @@
 # (vphc/): its PHC runs 37 s ahead (TAI-like) and 100 ppm fast; the test
 # server fits the PHC to CLOCK_REALTIME and pushes the mapping; the receive
 # timestamp in a reply must equal the driver's stamp of that request,
-# converted to UTC through the pushed mapping, within 1 microsecond.
+# converted to UTC through the pushed mapping, within 1 microsecond.  The
+# server turns the NIC's TX stamps on too: an interleaved reply (RFC 9769)
+# must carry the driver's TX stamp of the previous reply, converted the
+# same way, within 1 microsecond.
 source "$(dirname "$0")/lib.sh"
 
 VPHC_KMOD=${NTPSEC_VPHC_KMOD:-$NTPSEC_BUILD/$NTPSEC_KVER/selftests/ntpsec/vphc/ntpsec_vphc.ko}
 VPHC_TOOL=$(dirname "$VPHC_KMOD")/vphc_tool
 
-ktap_plan 6
+ktap_plan 8
 [ -r "$VPHC_KMOD" ] && [ -x "$VPHC_TOOL" ] ||
 	ktap_skip_all "no test NIC at $VPHC_KMOD (scripts/kbuild.sh ... selftests/ntpsec/vphc)"
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
@@ -78,6 +81,43 @@ for attempt in 1 2 3; do
 done
 ktap_check "reply's receive time = driver stamp through the mapping, within 1 us" test $ok -eq 0
 ktap_check "the module counted hardware stamps" test "$(counter ts_hw)" -ge 1
+
+# Interleaved: R1 basic, then a request naming R1's receive timestamp gets
+# R1's hardware TX stamp.  Only replies ask the driver for TX stamps, so
+# its last one is R1's until R2 leaves.
+xprobe_once() {	# ORIGIN RECEIVE
+	ip netns exec ntpc python3 "$(dirname "$0")/xleave_probe.py" \
+		--once "$1" "$2" $SERVER4
+}
+check_tx_stamp() {
+	local r1 r2 stamp
+	r1=$(xprobe_once 0 0)
+	stamp=$(ip netns exec ntps cat /sys/class/net/vphc0/vphc/last_tx_hwtstamp)
+	r2=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
+	echo "# R1: $r1"
+	echo "# R2: $r2"
+	echo "# driver's last TX stamp after R1: $stamp"
+	python3 - "$r2" "$stamp" "$(cat /tmp/phcmap)" <<'PY'
+import json, sys
+r2 = json.loads(sys.argv[1])
+hw = int(sys.argv[2])
+ifindex, phc, utc, freq = (int(x) for x in sys.argv[3].split())
+delta = hw - phc
+expected_ns = utc + delta + ((delta * freq) >> 32)
+err = r2["transmit_ns"] - expected_ns
+print("# R2 is %s; its transmit timestamp - converted TX stamp = %d ns"
+      % (r2["mode"], err))
+sys.exit(0 if r2["mode"] == "interleaved" and abs(err) < 1000 else 1)
+PY
+}
+ok=1
+for attempt in 1 2 3; do
+	check_tx_stamp && { ok=0; break; }
+done
+ktap_check "interleaved reply's transmit time = R1's driver TX stamp through the mapping, within 1 us" \
+	test $ok -eq 0
+ktap_check "the module counted hardware TX stamps, no driver ones" \
+	test "$(counter txts_hw)" -ge 1 -a "$(counter txts_driver)" -eq 0
 
 ktap_check "no stamp was rejected as stale while the mapping was fresh" \
 	test "$(counter ts_phc_stale)" -eq 0

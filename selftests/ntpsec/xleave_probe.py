@@ -5,6 +5,7 @@ the module, checked packet by packet; one JSON object on stdout.  For the
 module's selftests, inside the VM only.
 
   xleave_probe.py [--version V] ADDR
+  xleave_probe.py --once ORIGIN RECEIVE ADDR
 
 1. a basic request (origin and receive zero): reply R1, basic;
 2. a request in interleaved form: origin = R1's receive timestamp,
@@ -15,6 +16,8 @@ module's selftests, inside the VM only.
 For each reply the object says whether it was interleaved (its origin
 echoes the request's receive timestamp) or basic (it echoes the request's
 transmit timestamp), and gives the timestamps, in Unix nanoseconds.
+With --once, one request with the given origin and receive timestamps (NTP
+format, as integers), and that reply alone.
 """
 
 import argparse
@@ -67,11 +70,15 @@ def exchange(sock, addr, version, origin, receive):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--version", type=int, default=4)
+    ap.add_argument("--once", nargs=2, type=int, metavar=("ORIGIN", "RECEIVE"))
     ap.add_argument("addr")
     args = ap.parse_args()
     fam = socket.AF_INET6 if ":" in args.addr else socket.AF_INET
     sock = socket.socket(fam, socket.SOCK_DGRAM)
 
+    if args.once:
+        print(json.dumps(exchange(sock, args.addr, args.version, *args.once)))
+        return
     r1 = exchange(sock, args.addr, args.version, 0, 0)
     time.sleep(0.2)     # the stamp is back long before this
     r2 = exchange(sock, args.addr, args.version, r1["receive"], r1["arrived"])

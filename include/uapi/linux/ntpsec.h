@@ -68,6 +68,10 @@
  *   Every datagram the hook sees is counted once in NTPSEC_CTR_RX and once in
  *   exactly one of ANSWERED, PASSED_UP or a DROP_* counter.  The others
  *   (KOD_*, MAC_*, TS_*, ...) say more about the answered ones.
+ *   XLEAVE and XLEAVE_BASIC count interleaved replies (RFC 9769) and
+ *   requests in interleaved form answered in basic mode; TXTS_* count the
+ *   transmit stamps of replies (see ntpsec(4), and its xleave_slots
+ *   parameter, for interleaved mode; it has no netlink interface).
  *
  * NTPSEC_CMD_SET_PHC_MAP, NTPSEC_CMD_DEL_PHC_MAP
  *   How to turn the hardware receive timestamps of one network interface
