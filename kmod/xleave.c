@@ -22,6 +22,7 @@
 #include <linux/errqueue.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/net_tstamp.h>
 #include <linux/slab.h>
@@ -57,6 +58,14 @@ static spinlock_t *slot_lock(struct ntpsec_xleave *xl, unsigned int idx)
 	return &xl->locks[idx % NTPSEC_XLEAVE_LOCKS];
 }
 
+/* NTP timestamps' difference b - a in ns, 0 if b is not later. */
+static s64 ntp_diff_ns(u64 a, u64 b)
+{
+	s64 d = (s64)(b - a);
+
+	return d > 0 ? (s64)mul_u64_u32_shr(d, NSEC_PER_SEC, 32) : 0;
+}
+
 /* A stamp taken from the error queue: into its slot if still there. */
 static void xleave_stamp(struct ntpsec_net *nn, struct ntpsec_xleave *xl,
 			 const struct sk_buff *skb)
@@ -66,6 +75,7 @@ static void xleave_stamp(struct ntpsec_net *nn, struct ntpsec_xleave *xl,
 	u32 key = skb_shinfo(skb)->tskey;
 	unsigned int idx = slot_index(xl, key);
 	struct ntpsec_xleave_slot *s = &xl->slot[idx];
+	bool first;
 	s64 utc;
 
 	if (serr->ee.ee_origin != SO_EE_ORIGIN_TIMESTAMPING ||
@@ -77,6 +87,7 @@ static void xleave_stamp(struct ntpsec_net *nn, struct ntpsec_xleave *xl,
 		ntpsec_count(nn, NTPSEC_CTR_TXTS_LATE);
 		return;
 	}
+	first = !s->tx;
 	if (hw) {
 		if (ntpsec_phc_to_utc(&nn->phc, s->ifindex, ktime_to_ns(hw),
 				      &utc)) {
@@ -90,6 +101,8 @@ static void xleave_stamp(struct ntpsec_net *nn, struct ntpsec_xleave *xl,
 		s->tx = ktime_to_ntp(skb->tstamp);
 		ntpsec_count(nn, NTPSEC_CTR_TXTS_DRIVER);
 	}
+	if (first && s->tx)
+		ntpsec_count_wire_latency(nn->stats, ntp_diff_ns(s->rx, s->tx));
 	spin_unlock(slot_lock(xl, idx));
 }
 

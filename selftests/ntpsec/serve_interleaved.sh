@@ -9,7 +9,7 @@
 # same interleaved-form requests in correct basic mode.
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 14
+ktap_plan 15
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
 setup_pair || ktap_skip_all "cannot set up the veth pair"
 d=$(mktemp -d)
@@ -67,6 +67,16 @@ ktap_check "counters: 2 interleaved replies, 4 basic ones to interleaved-form re
 	test "$(counter xleave)" -eq 2 -a "$(counter xleave_basic)" -eq 4
 ktap_check "counters: driver stamps, no hardware stamp" \
 	test "$(counter txts_driver)" -ge 11 -a "$(counter txts_hw)" -eq 0
+wire_histogram_ok() {	# one entry per stamp, receive stamp to actual send
+	ip netns exec ntps ntpsecctl --json stats | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+n = sum(d["wire_latency_log2_ns"])
+print("# wire histogram: %d entries, mean %d ns" % (n, d["wire_latency_sum_ns"] // max(n, 1)))
+sys.exit(0 if n == d["counters"]["txts_driver"] and d["wire_latency_sum_ns"] > 0 else 1)'
+}
+ktap_check "the receive-to-actual-transmit histogram has one entry per stamp" \
+	wire_histogram_ok
 
 # chronyd as an interleaved client; -x: it never touches the clock.
 cat >$d/chrony.conf <<CONF

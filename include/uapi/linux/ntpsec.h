@@ -64,7 +64,11 @@
  *     NTPSEC_A_STATS_LATENCY_SUM NLA_U64, the sum of those processing
  *                              times in ns (with the buckets' total, the mean;
  *                              what a Prometheus histogram carries as _sum)
- *   RESET zeroes both (CAP_NET_ADMIN).
+ *     NTPSEC_A_STATS_WIRE_LATENCY, NTPSEC_A_STATS_WIRE_LATENCY_SUM
+ *                              the same for the time from receive timestamp
+ *                              to the reply's actual transmit stamp (driver
+ *                              or NIC, see TXTS_*), one per stamped reply
+ *   RESET zeroes them all (CAP_NET_ADMIN).
  *   Every datagram the hook sees is counted once in NTPSEC_CTR_RX and once in
  *   exactly one of ANSWERED, PASSED_UP or a DROP_* counter.  The others
  *   (KOD_*, MAC_*, TS_*, ...) say more about the answered ones.
@@ -263,6 +267,8 @@ enum ntpsec_attr {
 	NTPSEC_A_NTS_KEY_ID,
 	NTPSEC_A_NTS_KEY_SECRET,
 	NTPSEC_A_NTS_KEY_CREATED,
+	NTPSEC_A_STATS_WIRE_LATENCY,
+	NTPSEC_A_STATS_WIRE_LATENCY_SUM,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
