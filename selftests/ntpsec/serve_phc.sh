@@ -8,13 +8,15 @@
 # converted to UTC through the pushed mapping, within 1 microsecond.  The
 # server turns the NIC's TX stamps on too: an interleaved reply (RFC 9769)
 # must carry the driver's TX stamp of the previous reply, converted the
-# same way, within 1 microsecond.
+# same way, within 1 microsecond.  Then the NIC behaves like igb (one TX
+# stamp outstanding, and late): interleaved requests fall back to basic
+# replies until the stamp is back.
 source "$(dirname "$0")/lib.sh"
 
 VPHC_KMOD=${NTPSEC_VPHC_KMOD:-$NTPSEC_BUILD/$NTPSEC_KVER/selftests/ntpsec/vphc/ntpsec_vphc.ko}
 VPHC_TOOL=$(dirname "$VPHC_KMOD")/vphc_tool
 
-ktap_plan 8
+ktap_plan 10
 [ -r "$VPHC_KMOD" ] && [ -x "$VPHC_TOOL" ] ||
 	ktap_skip_all "no test NIC at $VPHC_KMOD (scripts/kbuild.sh ... selftests/ntpsec/vphc)"
 load_module || ktap_skip_all "cannot load $NTPSEC_KMOD"
@@ -107,13 +109,16 @@ check_tx_stamp() {
 	echo "# R1: $r1"
 	echo "# R2: $r2"
 	echo "# driver's last TX stamp after R1: $stamp"
-	python3 - "$r2" "$(phc_utc_ns "$stamp")" <<'PY'
+	tx_stamp_ok "$r2" "$stamp"
+}
+tx_stamp_ok() {	# REPLY STAMP: REPLY is interleaved and carries PHC STAMP
+	python3 - "$1" "$(phc_utc_ns "$2")" <<'PY'
 import json, sys
-r2 = json.loads(sys.argv[1])
-err = r2["transmit_ns"] - int(sys.argv[2])
-print("# R2 is %s; its transmit timestamp - converted TX stamp = %d ns"
-      % (r2["mode"], err))
-sys.exit(0 if r2["mode"] == "interleaved" and abs(err) < 1000 else 1)
+r = json.loads(sys.argv[1])
+err = r["transmit_ns"] - int(sys.argv[2])
+print("# the reply is %s; its transmit timestamp - converted TX stamp = %d ns"
+      % (r["mode"], err))
+sys.exit(0 if r["mode"] == "interleaved" and abs(err) < 1000 else 1)
 PY
 }
 ok=1
@@ -127,4 +132,30 @@ ktap_check "the module counted hardware TX stamps, no driver ones" \
 
 ktap_check "no stamp was rejected as stale while the mapping was fresh" \
 	test "$(counter ts_phc_stale)" -eq 0
+
+# Like igb: one TX stamp outstanding at a time, and R1's delivered 10 s
+# late.  An interleaved request before it is back gets a basic reply, which
+# the busy NIC does not stamp (the driver does); once it is back, the same
+# request gets the interleaved reply with R1's stamp.
+P=/sys/module/ntpsec_vphc/parameters
+stop_testserver
+start_testserver /tmp/passed_up -s -H vphc0 -M /tmp/phcmap $SERVER4
+basic=$(counter xleave_basic)
+echo 1 >$P/tx_stamp_single
+echo 10000000 >$P/tx_stamp_delay_us
+r1=$(xprobe_once 0 0)
+stamp=$(ip netns exec ntps cat /sys/class/net/vphc0/vphc/last_tx_hwtstamp)
+r2=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
+echo 0 >$P/tx_stamp_delay_us
+echo 0 >$P/tx_stamp_single
+echo "# R2 before R1's stamp: $r2"
+ktap_check "before the stamp is back: a basic reply, counted, stamped by the driver" \
+	test "$(jget "$r2" mode)" = basic -a \
+	     "$(counter xleave_basic)" -eq $((basic + 1)) -a \
+	     "$(counter txts_driver)" -ge 1
+sleep 10
+r3=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
+echo "# R3: $r3"
+ktap_check "once it is back: the same request answered interleaved with R1's stamp" \
+	tx_stamp_ok "$r3" "$stamp"
 ktap_finish
