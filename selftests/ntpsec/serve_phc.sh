@@ -149,13 +149,16 @@ r2=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
 echo 0 >$P/tx_stamp_delay_us
 echo 0 >$P/tx_stamp_single
 echo "# R2 before R1's stamp: $r2"
-ktap_check "before the stamp is back: a basic reply, counted, stamped by the driver" \
+ktap_check "before the stamp is back: a basic reply, counted" \
 	test "$(jget "$r2" mode)" = basic -a \
-	     "$(counter xleave_basic)" -eq $((basic + 1)) -a \
-	     "$(counter txts_driver)" -ge 1
+	     "$(counter xleave_basic)" -eq $((basic + 1))
 sleep 10
 r3=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
 echo "# R3: $r3"
-ktap_check "once it is back: the same request answered interleaved with R1's stamp" \
-	tx_stamp_ok "$r3" "$stamp"
+# R2's driver stamp was drained with R3's request, the first after it.
+late_ok() {
+	tx_stamp_ok "$r3" "$stamp" && test "$(counter txts_driver)" -ge 1
+}
+ktap_check "once it is back: the same request answered interleaved with R1's stamp; R2 stamped by the driver" \
+	late_ok
 ktap_finish
