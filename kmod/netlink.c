@@ -85,6 +85,8 @@ static const struct nla_policy ntpsec_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_KEYS] = { .type = NLA_REJECT },
 	[NTPSEC_A_KEY] = { .type = NLA_REJECT },
 	[NTPSEC_A_STATS_LATENCY_SUM] = { .type = NLA_REJECT },
+	[NTPSEC_A_STATS_WIRE_LATENCY] = { .type = NLA_REJECT },
+	[NTPSEC_A_STATS_WIRE_LATENCY_SUM] = { .type = NLA_REJECT },
 	[NTPSEC_A_CLIENT_ADDR] = { .type = NLA_REJECT },
 	[NTPSEC_A_CLIENT_REQUESTS] = { .type = NLA_REJECT },
 	[NTPSEC_A_CLIENT_LIMITED] = { .type = NLA_REJECT },
@@ -277,7 +279,11 @@ static int fill_stats(struct sk_buff *skb, struct ntpsec_net *nn)
 	    put_u64_array(skb, NTPSEC_A_STATS_LATENCY, sum.latency,
 			  NTPSEC_LATENCY_BUCKETS) ||
 	    nla_put_u64_64bit(skb, NTPSEC_A_STATS_LATENCY_SUM,
-			      sum.latency_sum_ns, NTPSEC_A_PAD))
+			      sum.latency_sum_ns, NTPSEC_A_PAD) ||
+	    put_u64_array(skb, NTPSEC_A_STATS_WIRE_LATENCY, sum.wire_latency,
+			  NTPSEC_LATENCY_BUCKETS) ||
+	    nla_put_u64_64bit(skb, NTPSEC_A_STATS_WIRE_LATENCY_SUM,
+			      sum.wire_latency_sum_ns, NTPSEC_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

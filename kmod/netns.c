@@ -45,6 +45,7 @@ static void __net_exit ntpsec_net_exit(struct net *net)
 	ntpsec_ratelimit_free(nn);
 	ntpsec_keys_free(&nn->keys);
 	ntpsec_nts_free(nn);
+	ntpsec_xleave_free(nn);
 	free_percpu(nn->stats);
 	mutex_destroy(&nn->lock);
 }

@@ -14,6 +14,7 @@
 #include "ratelimit.h"
 #include "stats.h"
 #include "timestamp.h"
+#include "xleave.h"
 
 /* What replies say about this server (NTPSEC_CMD_SET_STATE). */
 struct ntpsec_state {
@@ -38,6 +39,7 @@ struct ntpsec_net {
 	struct ntpsec_ratelimit __rcu *ratelimit;
 	struct ntpsec_keys keys;
 	struct ntpsec_nts_keys __rcu *nts;
+	struct ntpsec_xleave __rcu *xleave;	/* set once, at the first attach */
 	struct ntpsec_stats __percpu *stats;
 };
 

@@ -18,6 +18,7 @@
 #include "receive.h"
 #include "send.h"
 #include "timestamp.h"
+#include "xleave.h"
 
 static const enum ntpsec_counter parse_drop_counter[NTP_PARSE_RESULTS] = {
 	[NTP_PARSE_TOO_SHORT] = NTPSEC_CTR_DROP_TOO_SHORT,
@@ -81,6 +82,7 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 	unsigned int len = reply_len(kind, key);
 	struct ntp_header hdr;
 	struct ntpsec_xmit x;
+	bool interleaved;
 	ktime_t tx_time;
 
 	/* Never an amplifier: by construction, and checked. */
@@ -98,15 +100,20 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 	}
 	ntp_server_reply(&req->pkt.hdr, server_state(nn),
 			 ktime_to_ntp(req->rx_time), &hdr);
+	interleaved = kind == NTPSEC_REPLY_TIME &&
+		      ntpsec_xleave_reply(nn, &req->pkt.hdr, &hdr);
 
 	/* The transmit timestamp is the last thing written but the MAC. */
 	tx_time = ktime_get_real();
-	hdr.transmit = ktime_to_ntp(tx_time);
+	if (!interleaved)
+		hdr.transmit = ktime_to_ntp(tx_time);
 	ntp_write_header(x.payload, &hdr);
 	if (kind == NTPSEC_REPLY_CRYPTO_NAK)
 		ntp_put_be32(x.payload + NTP_HEADER_LEN, 0);
 	else if (key)
 		ntpsec_mac_sign(key, x.payload, NTP_HEADER_LEN);
+	if (kind == NTPSEC_REPLY_TIME)
+		ntpsec_xleave_track(nn, &x, hdr.receive);
 	ntpsec_xmit_send(sk, &x);
 
 	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
@@ -127,6 +134,7 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 {
 	struct ntp_header hdr;
 	struct ntpsec_xmit x;
+	bool interleaved;
 	ktime_t tx_time = 0;
 	size_t len;
 
@@ -141,8 +149,10 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 	} else {
 		ntp_server_reply(&req->pkt.hdr, server_state(nn),
 				 ktime_to_ntp(req->rx_time), &hdr);
+		interleaved = ntpsec_xleave_reply(nn, &req->pkt.hdr, &hdr);
 		tx_time = ktime_get_real();
-		hdr.transmit = ktime_to_ntp(tx_time);
+		if (!interleaved)
+			hdr.transmit = ktime_to_ntp(tx_time);
 		ntp_write_header(x.payload, &hdr);
 		len = nts_server_seal(&ntpsec_nts_ops, &req->nts->mks, data, s,
 				      x.payload, req->len);
@@ -153,6 +163,8 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 		return;
 	}
 	skb_trim(x.skb, len);
+	if (!nak)
+		ntpsec_xleave_track(nn, &x, hdr.receive);
 	ntpsec_xmit_send(sk, &x);
 	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
 	if (nak) {

@@ -151,6 +151,9 @@ int ntpsec_socket_attach(struct ntpsec_net *nn, int fd,
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	/* Interleaved mode's state; without it, basic mode only. */
+	if (ntpsec_xleave_enable(nn))
+		pr_warn_once("no memory for interleaved mode\n");
 	ns->nn = nn;
 	ns->sk = sk;
 	INIT_LIST_HEAD(&ns->node);

@@ -20,9 +20,12 @@ void ntpsec_stats_sum(struct ntpsec_stats __percpu *stats,
 
 		for (i = 0; i < NTPSEC_CTR_MAX; i++)
 			sum->ctr[i] += READ_ONCE(s->ctr[i]);
-		for (i = 0; i < NTPSEC_LATENCY_BUCKETS; i++)
+		for (i = 0; i < NTPSEC_LATENCY_BUCKETS; i++) {
 			sum->latency[i] += READ_ONCE(s->latency[i]);
+			sum->wire_latency[i] += READ_ONCE(s->wire_latency[i]);
+		}
 		sum->latency_sum_ns += READ_ONCE(s->latency_sum_ns);
+		sum->wire_latency_sum_ns += READ_ONCE(s->wire_latency_sum_ns);
 	}
 }
 

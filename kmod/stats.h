@@ -4,6 +4,7 @@
 
 #include <linux/percpu.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
 #include <uapi/linux/ntpsec.h>
 
 /*
@@ -14,19 +15,32 @@ struct ntpsec_stats {
 	u64 ctr[NTPSEC_CTR_MAX];
 	u64 latency[NTPSEC_LATENCY_BUCKETS];
 	u64 latency_sum_ns;
+	/* receive stamp to the reply's actual transmit stamp */
+	u64 wire_latency[NTPSEC_LATENCY_BUCKETS];
+	u64 wire_latency_sum_ns;
 };
 
 #define ntpsec_count(nn, c) this_cpu_inc((nn)->stats->ctr[c])
 
-static inline void ntpsec_count_latency(struct ntpsec_stats __percpu *stats,
-					s64 ns)
+static inline unsigned int ntpsec_latency_bucket(s64 ns)
 {
 	unsigned int bucket = ns > 1 ? ilog2((u64)ns) : 0;
 
-	if (bucket >= NTPSEC_LATENCY_BUCKETS)
-		bucket = NTPSEC_LATENCY_BUCKETS - 1;
-	this_cpu_inc(stats->latency[bucket]);
+	return min_t(unsigned int, bucket, NTPSEC_LATENCY_BUCKETS - 1);
+}
+
+static inline void ntpsec_count_latency(struct ntpsec_stats __percpu *stats,
+					s64 ns)
+{
+	this_cpu_inc(stats->latency[ntpsec_latency_bucket(ns)]);
 	this_cpu_add(stats->latency_sum_ns, ns > 0 ? (u64)ns : 0);
+}
+
+static inline void
+ntpsec_count_wire_latency(struct ntpsec_stats __percpu *stats, s64 ns)
+{
+	this_cpu_inc(stats->wire_latency[ntpsec_latency_bucket(ns)]);
+	this_cpu_add(stats->wire_latency_sum_ns, ns > 0 ? (u64)ns : 0);
 }
 
 void ntpsec_stats_sum(struct ntpsec_stats __percpu *stats,

@@ -54,7 +54,7 @@ int ntpsec_phc_map_del(struct ntpsec_phc_maps *maps, int ifindex)
 }
 
 /* PHC time to UTC; false if there is no mapping or it is too old. */
-static bool phc_to_utc(struct ntpsec_phc_maps *maps, int ifindex, s64 phc,
+bool ntpsec_phc_to_utc(struct ntpsec_phc_maps *maps, int ifindex, s64 phc,
 		       s64 *utc)
 {
 	unsigned int seq, i;
@@ -88,7 +88,7 @@ ktime_t ntpsec_rx_timestamp(struct ntpsec_net *nn, const struct sk_buff *skb,
 	s64 utc;
 
 	if (hw) {
-		if (phc_to_utc(&nn->phc, skb->skb_iif, ktime_to_ns(hw), &utc)) {
+		if (ntpsec_phc_to_utc(&nn->phc, skb->skb_iif, ktime_to_ns(hw), &utc)) {
 			*source = NTPSEC_TS_SOURCE_HW;
 			return ns_to_ktime(utc);
 		}

@@ -39,6 +39,8 @@ void ntpsec_phc_maps_init(struct ntpsec_phc_maps *maps);
 int ntpsec_phc_map_set(struct ntpsec_phc_maps *maps,
 		       const struct ntpsec_phc_map *map);
 int ntpsec_phc_map_del(struct ntpsec_phc_maps *maps, int ifindex);
+bool ntpsec_phc_to_utc(struct ntpsec_phc_maps *maps, int ifindex, s64 phc,
+		       s64 *utc);
 
 ktime_t ntpsec_rx_timestamp(struct ntpsec_net *nn, const struct sk_buff *skb,
 			    ktime_t hook_time, enum ntpsec_ts_source *source);

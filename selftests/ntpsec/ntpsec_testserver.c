@@ -68,7 +68,7 @@ static int push_phc_map(const char *ifname, const char *mapfile)
 	int fd, ret, ifindex = (int)if_nametoindex(ifname);
 	FILE *f;
 
-	ret = phc_enable_rx_stamps(ifname);
+	ret = phc_enable_stamps(ifname);
 	if (ret) {
 		fprintf(stderr, "ntpsec_testserver: %s: SIOCSHWTSTAMP: %s\n",
 			ifname, strerror(-ret));

@@ -115,6 +115,8 @@ static const struct nla_policy reply_policy[NTPSEC_A_MAX + 1] = {
 	[NTPSEC_A_CLIENT_FIRST_AGE] = { .type = NLA_U64 },
 	[NTPSEC_A_CLIENT_LAST_AGE] = { .type = NLA_U64 },
 	[NTPSEC_A_NTS_KEYS] = { .type = NLA_NESTED },
+	[NTPSEC_A_STATS_WIRE_LATENCY] = { .type = NLA_NESTED },
+	[NTPSEC_A_STATS_WIRE_LATENCY_SUM] = { .type = NLA_U64 },
 };
 
 int genl_parse_reply(const void *buf, size_t len, struct nlattr **attrs)

@@ -43,13 +43,24 @@ static int if_ioctl(const char *ifname, unsigned long req, void *data)
 	return ret;
 }
 
-int phc_enable_rx_stamps(const char *ifname)
+int phc_enable_stamps(const char *ifname)
 {
 	struct hwtstamp_config cfg = {
-		.tx_type = HWTSTAMP_TX_OFF,
+		.tx_type = HWTSTAMP_TX_ON,
 		.rx_filter = HWTSTAMP_FILTER_ALL,
 	};
+	int ret;
 
+	/*
+	 * TX stamps go only to packets that ask for them: the module's
+	 * replies, for interleaved mode.  A NIC that stamps only what it
+	 * receives still serves receive stamps.
+	 */
+	ret = if_ioctl(ifname, SIOCSHWTSTAMP, &cfg);
+	if (ret != -ERANGE && ret != -EINVAL)
+		return ret;
+	cfg.tx_type = HWTSTAMP_TX_OFF;
+	cfg.rx_filter = HWTSTAMP_FILTER_ALL;
 	return if_ioctl(ifname, SIOCSHWTSTAMP, &cfg);
 }
 

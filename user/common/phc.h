@@ -24,8 +24,11 @@ struct phc_map {
 	int64_t freq;		/* UTC rate / PHC rate - 1, in 2^-32 */
 };
 
-/* Hardware RX stamps on for all packets of @ifname; 0 or -errno. */
-int phc_enable_rx_stamps(const char *ifname);
+/*
+ * Hardware RX stamps on for all packets of @ifname, and TX stamps for the
+ * packets that ask (if the NIC can); 0 or -errno.
+ */
+int phc_enable_stamps(const char *ifname);
 /* Opens the PHC of @ifname (read-only); an fd or -errno. */
 int phc_open(const char *ifname);
 /* One sample from an open PHC; 0 or -errno. */

@@ -33,6 +33,10 @@ static const struct family families[] = {
 	{ "ratelimit_leaked", "Requests over the rate limit answered anyway (leak)." },
 	{ "mac", "MAC-authenticated requests, by result." },
 	{ "nts", "NTS-protected requests answered, with time or an NTS NAK." },
+	{ "interleaved", "Interleaved replies (RFC 9769): the previous reply's actual transmit time." },
+	{ "interleaved_basic", "Requests shaped as interleaved answered in basic mode (no transmit stamp held)." },
+	{ "tx_timestamps", "Transmit timestamps of replies, by source." },
+	{ "tx_timestamps_missing", "Replies forgotten without a transmit stamp (never), stamps for replies already forgotten (late)." },
 };
 
 static void print_family(FILE *out, const struct family *f,
@@ -62,22 +66,22 @@ static void print_family(FILE *out, const struct family *f,
  * Prometheus bucket le=2^(i+1) ns.  A time of exactly 2^(i+1) ns falls one
  * bucket later than "le" promises; at nanosecond resolution that is noise.
  */
-static void print_histogram(FILE *out, const struct module_stats *st)
+static void print_histogram(FILE *out, const char *m, const char *help,
+			    const uint64_t *latency, uint64_t sum_ns)
 {
-	const char *m = "ntpsec_processing_seconds";
 	uint64_t cum = 0;
 	int i;
 
-	fprintf(out, "# HELP %s In-kernel processing time of answered requests, receive timestamp to transmit timestamp.\n", m);
+	fprintf(out, "# HELP %s %s\n", m, help);
 	fprintf(out, "# TYPE %s histogram\n", m);
 	for (i = 0; i < NTPSEC_LATENCY_BUCKETS - 1; i++) {
-		cum += st->latency[i];
+		cum += latency[i];
 		fprintf(out, "%s_bucket{le=\"%.9g\"} %" PRIu64 "\n", m,
 			(double)((uint64_t)1 << (i + 1)) * 1e-9, cum);
 	}
-	cum += st->latency[NTPSEC_LATENCY_BUCKETS - 1];	/* open-ended */
+	cum += latency[NTPSEC_LATENCY_BUCKETS - 1];	/* open-ended */
 	fprintf(out, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", m, cum);
-	fprintf(out, "%s_sum %.9f\n", m, (double)st->latency_sum_ns * 1e-9);
+	fprintf(out, "%s_sum %.9f\n", m, (double)sum_ns * 1e-9);
 	fprintf(out, "%s_count %" PRIu64 "\n", m, cum);
 }
 
@@ -89,5 +93,11 @@ void stats_print_prometheus(FILE *out, const struct module_stats *st)
 		print_family(out, &families[i], st);
 	/* Without the module's sum a histogram would be invalid: omit it. */
 	if (st->have_latency_sum)
-		print_histogram(out, st);
+		print_histogram(out, "ntpsec_processing_seconds",
+				"In-kernel processing time of answered requests, receive timestamp to transmit timestamp.",
+				st->latency, st->latency_sum_ns);
+	if (st->have_wire_latency)
+		print_histogram(out, "ntpsec_wire_seconds",
+				"Receive timestamp to the reply's actual transmit stamp (driver or NIC), per stamped reply.",
+				st->wire_latency, st->wire_latency_sum_ns);
 }

@@ -59,6 +59,15 @@ int ctl_decode_stats(struct nlattr **attrs, struct module_stats *st)
 		st->latency_sum_ns = nla_get_u64(attrs[NTPSEC_A_STATS_LATENCY_SUM]);
 		st->have_latency_sum = true;
 	}
+	if (attrs[NTPSEC_A_STATS_WIRE_LATENCY] &&
+	    attrs[NTPSEC_A_STATS_WIRE_LATENCY_SUM]) {
+		if (read_u64_array(attrs[NTPSEC_A_STATS_WIRE_LATENCY],
+				   st->wire_latency, NTPSEC_LATENCY_BUCKETS))
+			return -1;
+		st->wire_latency_sum_ns =
+			nla_get_u64(attrs[NTPSEC_A_STATS_WIRE_LATENCY_SUM]);
+		st->have_wire_latency = true;
+	}
 	return 0;
 }
 

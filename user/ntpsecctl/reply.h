@@ -23,6 +23,10 @@ struct module_stats {
 	uint64_t latency[NTPSEC_LATENCY_BUCKETS];
 	uint64_t latency_sum_ns;
 	bool have_latency_sum;	/* modules before 0.2 do not send it */
+	/* receive stamp to actual transmit stamp (interleaved mode's view) */
+	uint64_t wire_latency[NTPSEC_LATENCY_BUCKETS];
+	uint64_t wire_latency_sum_ns;
+	bool have_wire_latency;	/* nor these */
 };
 
 struct ctl_acl {

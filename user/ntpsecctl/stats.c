@@ -43,6 +43,12 @@ const struct counter_desc counter_desc[] = {
 	[NTPSEC_CTR_NTS_NAK] = { "nts_nak", "nts", "result=\"nak\"" },
 	[NTPSEC_CTR_DROP_NTS_MALFORMED] = { "drop_nts_malformed", "dropped", "reason=\"nts_malformed\"" },
 	[NTPSEC_CTR_DROP_NTS_ERROR] = { "drop_nts_error", "dropped", "reason=\"nts_error\"" },
+	[NTPSEC_CTR_XLEAVE] = { "xleave", "interleaved", NULL },
+	[NTPSEC_CTR_XLEAVE_BASIC] = { "xleave_basic", "interleaved_basic", NULL },
+	[NTPSEC_CTR_TXTS_HW] = { "txts_hw", "tx_timestamps", "source=\"hardware\"" },
+	[NTPSEC_CTR_TXTS_DRIVER] = { "txts_driver", "tx_timestamps", "source=\"driver\"" },
+	[NTPSEC_CTR_TXTS_NONE] = { "txts_none", "tx_timestamps_missing", "reason=\"never\"" },
+	[NTPSEC_CTR_TXTS_LATE] = { "txts_late", "tx_timestamps_missing", "reason=\"late\"" },
 };
 
 /* A counter appended to the uapi without a description fails the build. */
@@ -73,6 +79,13 @@ static void print_json(const struct module_stats *st)
 	printf("]");
 	if (st->have_latency_sum)
 		printf(",\"latency_sum_ns\":%" PRIu64, st->latency_sum_ns);
+	if (st->have_wire_latency) {
+		printf(",\"wire_latency_log2_ns\":[");
+		for (i = 0; i < NTPSEC_LATENCY_BUCKETS; i++)
+			printf("%s%" PRIu64, i ? "," : "", st->wire_latency[i]);
+		printf("],\"wire_latency_sum_ns\":%" PRIu64,
+		       st->wire_latency_sum_ns);
+	}
 	printf("}\n");
 }
 
@@ -88,7 +101,7 @@ static void format_ns(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%" PRIu64 "ns", ns);
 }
 
-static void print_histogram(const uint64_t *latency)
+static void print_histogram(const char *title, const uint64_t *latency)
 {
 	const int width = 40;
 	uint64_t max = 0;
@@ -103,7 +116,7 @@ static void print_histogram(const uint64_t *latency)
 		if (latency[i] > max)
 			max = latency[i];
 	}
-	printf("\nprocessing time (receive stamp to transmit stamp):\n");
+	printf("\n%s:\n", title);
 	if (first < 0) {
 		printf("  no replies yet\n");
 		return;
@@ -151,6 +164,10 @@ int ctl_cmd_stats(const struct ctl_options *opts, int argc, char **argv)
 	}
 	for (i = 0; i < NTPSEC_CTR_MAX; i++)
 		printf("%-20s %" PRIu64 "\n", counter_desc[i].name, st.ctr[i]);
-	print_histogram(st.latency);
+	print_histogram("processing time (receive stamp to transmit stamp)",
+			st.latency);
+	if (st.have_wire_latency)
+		print_histogram("receive stamp to the reply's actual transmit stamp",
+				st.wire_latency);
 	return CTL_EXIT_OK;
 }

@@ -177,7 +177,7 @@ static void hwts_start(struct daemon *d, struct hwts *h, int *n)
 		int ret;
 
 		snprintf(x->ifname, sizeof(x->ifname), "%s", d->cfg.hwts[i]);
-		ret = phc_enable_rx_stamps(x->ifname);
+		ret = phc_enable_stamps(x->ifname);
 		x->fd = ret ? ret : phc_open(x->ifname);
 		if (x->fd < 0) {
 			log_msg(LOG_WARNING, "hwtimestamp %s: %s", x->ifname,

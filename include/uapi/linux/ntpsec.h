@@ -64,10 +64,18 @@
  *     NTPSEC_A_STATS_LATENCY_SUM NLA_U64, the sum of those processing
  *                              times in ns (with the buckets' total, the mean;
  *                              what a Prometheus histogram carries as _sum)
- *   RESET zeroes both (CAP_NET_ADMIN).
+ *     NTPSEC_A_STATS_WIRE_LATENCY, NTPSEC_A_STATS_WIRE_LATENCY_SUM
+ *                              the same for the time from receive timestamp
+ *                              to the reply's actual transmit stamp (driver
+ *                              or NIC, see TXTS_*), one per stamped reply
+ *   RESET zeroes them all (CAP_NET_ADMIN).
  *   Every datagram the hook sees is counted once in NTPSEC_CTR_RX and once in
  *   exactly one of ANSWERED, PASSED_UP or a DROP_* counter.  The others
  *   (KOD_*, MAC_*, TS_*, ...) say more about the answered ones.
+ *   XLEAVE and XLEAVE_BASIC count interleaved replies (RFC 9769) and
+ *   requests in interleaved form answered in basic mode; TXTS_* count the
+ *   transmit stamps of replies (see ntpsec(4), and its xleave_slots
+ *   parameter, for interleaved mode; it has no netlink interface).
  *
  * NTPSEC_CMD_SET_PHC_MAP, NTPSEC_CMD_DEL_PHC_MAP
  *   How to turn the hardware receive timestamps of one network interface
@@ -259,6 +267,8 @@ enum ntpsec_attr {
 	NTPSEC_A_NTS_KEY_ID,
 	NTPSEC_A_NTS_KEY_SECRET,
 	NTPSEC_A_NTS_KEY_CREATED,
+	NTPSEC_A_STATS_WIRE_LATENCY,
+	NTPSEC_A_STATS_WIRE_LATENCY_SUM,
 	__NTPSEC_A_LAST
 };
 #define NTPSEC_A_MAX (__NTPSEC_A_LAST - 1)
@@ -316,6 +326,13 @@ enum ntpsec_counter {
 	NTPSEC_CTR_NTS_NAK,		/* bad cookie or authenticator: NTS NAK */
 	NTPSEC_CTR_DROP_NTS_MALFORMED,	/* NTS fields missing, repeated, bad */
 	NTPSEC_CTR_DROP_NTS_ERROR,	/* the AEAD or the random source failed */
+	NTPSEC_CTR_XLEAVE,		/* interleaved replies (RFC 9769) */
+	NTPSEC_CTR_XLEAVE_BASIC,	/* interleaved-looking requests answered
+					 * in basic mode: no stamp held */
+	NTPSEC_CTR_TXTS_HW,		/* reply transmit stamps from the NIC */
+	NTPSEC_CTR_TXTS_DRIVER,		/* ... from the driver (software) */
+	NTPSEC_CTR_TXTS_NONE,		/* replies forgotten without a stamp */
+	NTPSEC_CTR_TXTS_LATE,		/* stamps for replies already forgotten */
 	NTPSEC_CTR_MAX
 };
 
