@@ -39,7 +39,7 @@ IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
 STEP=${BENCH_STEP:-3}			# seconds per search step
 SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
 SOCKETS=${BENCH_SOCKETS:-16}
-SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
+SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
 NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
 SERVER_CPU=0
 LOAD_CPU=1
@@ -284,6 +284,32 @@ stop_ntpd() {
 	stop_server
 }
 
+# Interleaved mode (RFC 9769): the same load, each request naming an
+# earlier reply's receive timestamp (ntpsec_loadgen -X), so the server
+# answers with that reply's actual transmit time.  chronyd serves
+# interleaved mode to such requests by itself; the module with the driver's
+# transmit stamps (the veth's software stamp).
+start_kernel-xleave() {
+	start_kernel || return 1
+	LOAD_ARGS=-X
+}
+
+stop_kernel-xleave() {
+	log "kernel-xleave: module counters: answered $(counter answered) interleaved $(counter xleave) basic fallback $(counter xleave_basic) driver stamps $(counter txts_driver) none $(counter txts_none)"
+	LOAD_ARGS=
+	stop_kernel
+}
+
+start_chronyd-xleave() {
+	start_chronyd || return 1
+	LOAD_ARGS=-X
+}
+
+stop_chronyd-xleave() {
+	LOAD_ARGS=
+	stop_chronyd
+}
+
 # The scaling view: SERVER-cN is SERVER with the load spread over N client
 # addresses (1, 1k = 1000, 64k = 65536), every request from the next one,
 # so the server keeps per-client state for all of them.  The client's
@@ -421,7 +447,9 @@ servers = [s for s in servers if s not in scaling]
 label = {"kernel": "ntpsec.ko fast path", "ntpsecd": "ntpsecd (userspace)",
          "chronyd": "chronyd", "kernel-nts": "NTS: ntpsec.ko fast path",
          "ntpsecd-nts": "NTS: ntpsecd (userspace)", "chronyd-nts": "NTS: chronyd",
-         "ntpd": "NTPsec ntpd", "floor": "no server (closed port)"}
+         "ntpd": "NTPsec ntpd", "floor": "no server (closed port)",
+         "kernel-xleave": "interleaved: ntpsec.ko fast path",
+         "chronyd-xleave": "interleaved: chronyd"}
 
 def load(name, part):
     try:
@@ -467,17 +495,24 @@ for s in servers + scaling:
         rx = [y - x for x, y in zip(b["net_rx"], a["net_rx"])]
         notes.append("%s: %d requests sent; packets processed per CPU %s "
                      "(backlog drops %s); NET_RX softirqs per CPU %s; CPU 0 "
-                     "%.1f%% busy under load, %.1f%% idle baseline"
+                     "%.1f%% busy under load, %.1f%% idle baseline%s"
                      % (s, fixed["sent"], proc, drop, rx, r["busy_pct"],
-                        r["idle_pct"]))
+                        r["idle_pct"],
+                        "; %d of %d replies interleaved (processing time "
+                        "from the basic ones only)" % (fixed["interleaved"],
+                        fixed["received"]) if fixed.get("interleaved") else ""))
 
 floor = rows.get("floor", {}).get("cpu_us")
 for s, r in rows.items():
     if "skip" not in r and s != "floor" and floor is not None:
         r["above_floor"] = r["cpu_us"] - floor
-# NTS rows are compared with chronyd serving NTS, the others with plain.
+# NTS and interleaved rows are compared with chronyd serving the same,
+# the others with plain.
 def ref_of(s):
-    return rows.get("chronyd-nts" if s.endswith("-nts") else "chronyd", {})
+    for mode in ("-nts", "-xleave"):
+        if s.endswith(mode):
+            return rows.get("chronyd" + mode, {})
+    return rows.get("chronyd", {})
 
 def ratio(s, key):
     a, b = rows[s].get(key), ref_of(s).get(key)

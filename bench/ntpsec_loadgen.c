@@ -22,6 +22,13 @@
  * the benchmark shows a server's cost against the number of clients it
  * keeps state for.
  *
+ * With -X, requests ask for interleaved mode (RFC 9769) where they can:
+ * each carries, as its origin timestamp, the server's receive timestamp
+ * from an earlier reply (each used once), and as its receive timestamp the
+ * nonce with its top bit flipped, which an interleaved reply echoes as its
+ * origin.  Interleaved replies are counted; their transmit timestamp is the
+ * earlier reply's, so they add nothing to the processing-time histogram.
+ *
  * With -N, every request is NTS-protected (RFC 8915 section 5): a fresh
  * unique identifier, the session's first cookie (servers do not track
  * reuse, and a benchmark must not run out), no placeholders, and the
@@ -65,6 +72,8 @@
 #define LG_SOCKETS_MAX		1024
 #define LG_SOURCES_MAX		16
 #define LG_CLIENTS_MAX		(1U << 20)	/* -a: distinct addresses */
+#define LG_XL_RING		4096	/* -X: server receive stamps kept */
+#define LG_XL_MARK		(1ULL << 63)	/* -X: receive = nonce ^ this */
 #define LG_LATE_MAX_MS		5000
 #define LG_BATCH		64
 #define LG_SEARCH_STEPS_MAX	16
@@ -103,6 +112,7 @@ struct lg_config {
 	int64_t late_ns;
 	int cpu;			/* -1: do not watch a CPU */
 	bool json;
+	bool xleave;			/* -X */
 	bool quiet;
 };
 
@@ -125,6 +135,7 @@ struct lg_result {
 	uint64_t client_drops;		/* UDP receive buffer errors here */
 	uint64_t unsynchronized;	/* replies with LI=3 */
 	uint64_t not_nts;		/* -N: replies without NTS fields */
+	uint64_t interleaved;		/* -X: replies in interleaved mode */
 	struct latency_hist proc;	/* server transmit - receive */
 	struct latency_hist rtt;	/* kernel arrival - send */
 	bool have_cpu;
@@ -140,6 +151,8 @@ struct lg_ctx {
 	uint64_t rng;
 	uint64_t seq;
 	unsigned int next_client;	/* -a: the next request's address */
+	uint64_t xl_rx[LG_XL_RING];	/* -X: replies' receive stamps, a ring */
+	unsigned int xl_head, xl_n;
 	unsigned int next_fd;
 	long clk_tck;
 };
@@ -384,6 +397,12 @@ static size_t lg_fill_request(struct lg_ctx *ctx, uint8_t *buf, int64_t now)
 		nonce = (lg_random(ctx) & ~ctx->slot_mask) | slot;
 	while (!(nonce >> 32));
 	hdr.transmit = nonce;
+	if (ctx->cfg->xleave && ctx->xl_n) {
+		hdr.origin = ctx->xl_rx[(ctx->xl_head + LG_XL_RING - ctx->xl_n) %
+					LG_XL_RING];
+		ctx->xl_n--;
+		hdr.receive = nonce ^ LG_XL_MARK;
+	}
 	ntp_write_header(buf, &hdr);
 	ctx->slots[slot].nonce = nonce;
 	ctx->slots[slot].sent_ns = now;
@@ -485,6 +504,7 @@ static void lg_match_reply(struct lg_ctx *ctx, const uint8_t *buf, size_t len,
 {
 	struct ntp_packet pkt;
 	struct lg_slot *slot;
+	bool interleaved;
 	int64_t rtt;
 
 	if (ntp_parse(buf, len, &pkt) != NTP_PARSE_OK ||
@@ -493,7 +513,10 @@ static void lg_match_reply(struct lg_ctx *ctx, const uint8_t *buf, size_t len,
 		return;
 	}
 	slot = &ctx->slots[pkt.hdr.origin & ctx->slot_mask];
-	if (slot->nonce != pkt.hdr.origin) {
+	/* -X: an interleaved reply echoes our receive field, the marked nonce. */
+	interleaved = ctx->cfg->xleave && slot->nonce != pkt.hdr.origin &&
+		      slot->nonce == (pkt.hdr.origin ^ LG_XL_MARK);
+	if (slot->nonce != pkt.hdr.origin && !interleaved) {
 		res->unmatched++;
 		return;
 	}
@@ -521,6 +544,17 @@ static void lg_match_reply(struct lg_ctx *ctx, const uint8_t *buf, size_t len,
 	if (pkt.hdr.leap == NTP_LEAP_UNSYNCHRONIZED)
 		res->unsynchronized++;
 	lh_add(&res->rtt, rtt);
+	if (ctx->cfg->xleave) {
+		/* The next requests may name this reply's receive stamp. */
+		ctx->xl_rx[ctx->xl_head] = pkt.hdr.receive;
+		ctx->xl_head = (ctx->xl_head + 1) % LG_XL_RING;
+		if (ctx->xl_n < LG_XL_RING)
+			ctx->xl_n++;
+	}
+	if (interleaved) {
+		res->interleaved++;
+		return;
+	}
 	lh_add(&res->proc, lg_ntp_diff_ns(pkt.hdr.transmit, pkt.hdr.receive));
 }
 
@@ -853,6 +887,7 @@ static void lg_json_run(const struct lg_ctx *ctx, const struct lg_result *r)
 	lg_json_u64("kod", r->kod);
 	lg_json_u64("unsynchronized", r->unsynchronized);
 	lg_json_u64("not_nts", r->not_nts);
+	lg_json_u64("interleaved", r->interleaved);
 	lg_json_u64("send_errors", r->send_errors);
 	lg_json_u64("skipped", r->skipped);
 	lg_json_u64("icmp_errors", r->icmp_errors);
@@ -993,6 +1028,8 @@ static void lg_usage(FILE *out)
 		"  -a ADDR/N   N clients: IPv4 addresses from ADDR, one per\n"
 		"              request in turn (the range must be routed locally)\n"
 		"  -C CPU      report this CPU's busy time during the run\n"
+		"  -X          ask for interleaved mode (origin: an earlier reply's\n"
+		"              receive timestamp)\n"
 		"  -N FILE     NTS requests with the keys and cookie in FILE\n"
 		"              (what bench/ntske_fetch prints)\n"
 		"  -j          one JSON object on stdout\n"
@@ -1119,7 +1156,7 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 	unsigned int i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:a:C:N:jqh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:r:d:sl:m:T:b:a:C:N:Xjqh")) != -1) {
 		switch (opt) {
 		case 'c':
 			if (lg_number(optarg, 1, LG_SOCKETS_MAX, &v))
@@ -1166,6 +1203,9 @@ static int lg_parse_args(int argc, char **argv, struct lg_config *cfg)
 		case 'N':
 			if (lg_load_nts(optarg))
 				return -1;
+			break;
+		case 'X':
+			cfg->xleave = true;
 			break;
 		case 'j':
 			cfg->json = true;

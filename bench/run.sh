@@ -6,7 +6,8 @@
 # (default: the newest 6.1) under QEMU with two vCPUs, runs
 # bench/bench-guest.sh there, and prints its table: the kernel fast path,
 # chronyd and NTPsec's ntpd serving the same load, with ratios to chronyd;
-# NTS through the module, ntpsecd and chronyd; and the scaling view (the
+# NTS through the module, ntpsecd and chronyd; interleaved mode through the
+# module and chronyd; and the scaling view (the
 # module and chronyd with 1, 1,000 and 65,536 clients).
 # --write also writes the tables to docs/PERFORMANCE.md with the command,
 # kernel, QEMU version and date.  About 25 minutes under emulation.
@@ -14,8 +15,8 @@
 # Environment (passed to the guest): BENCH_RATE (the common load, /s),
 # BENCH_DURATION, BENCH_IDLE, BENCH_STEP (seconds), BENCH_SEARCH_FROM,
 # BENCH_SOCKETS, BENCH_SERVERS (subset of "kernel ntpsecd chronyd ntpd floor kernel-nts
-# ntpsecd-nts chronyd-nts kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k
-# chronyd-c64k");
+# ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k
+# kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k");
 # NTPSEC_VM_MEM, NTPSEC_BUILDDIR and NTPSEC_BUILD as for the selftests;
 # NTPSEC_LOADGEN, a ready-built generator.  The VM always has two CPUs.
 set -euo pipefail
@@ -69,7 +70,7 @@ fi
 vmbuild=$out/vm
 mkdir -p "$vmbuild"
 ln -sfn "$build/$kver" "$vmbuild/$kver"
-servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
+servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
 {
 	echo "BENCH_LOADGEN='$loadgen'"
 	echo "BENCH_NTSKE_FETCH='$ntske_fetch'"
