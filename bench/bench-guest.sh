@@ -39,7 +39,7 @@ IDLE=${BENCH_IDLE:-10}			# seconds of idle baseline
 STEP=${BENCH_STEP:-3}			# seconds per search step
 SEARCH_FROM=${BENCH_SEARCH_FROM:-2000}
 SOCKETS=${BENCH_SOCKETS:-16}
-SERVERS=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
+SERVERS=${BENCH_SERVERS:-bare kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
 NTPD=${BENCH_NTPD:-$top/.cache/ntpsec/usr/sbin/ntpd}
 SERVER_CPU=0
 LOAD_CPU=1
@@ -100,6 +100,24 @@ start_floor() {
 stop_floor() {
 	TARGET=
 	FIXED_ARGS=
+}
+
+# The yardstick: bench/bare's module, the least an in-kernel responder
+# does (socket adoption, a reply skb routed back and sent), so the table
+# shows what ntpsec.ko's features cost beyond that mechanism.
+BARE_KMOD=${NTPSEC_BUILD:-}/${NTPSEC_KVER:-}/bench/bare/ntpsec_bare.ko
+
+start_bare() {
+	unload_module
+	modprobe udp_tunnel && insmod "$BARE_KMOD" ||
+		{ echo "SKIP: cannot load $BARE_KMOD"; return 1; }
+	ip netns exec ntps sh -c 'echo 1 >/sys/module/ntpsec_bare/parameters/attach' ||
+		{ rmmod ntpsec_bare; echo "SKIP: ntpsec_bare did not attach"; return 1; }
+	SERVER_PID=
+}
+
+stop_bare() {
+	rmmod ntpsec_bare
 }
 
 start_kernel() {
@@ -378,7 +396,7 @@ wait_answering() {
 	local _
 
 	for _ in $(seq 20); do
-		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		[ -z "$SERVER_PID" ] || kill -0 "$SERVER_PID" 2>/dev/null || return 1
 		loadgen -r 50 -d 0.5 -T 200 | grep -q '"received":[1-9]' && return 0
 		sleep 1
 	done
@@ -449,7 +467,8 @@ label = {"kernel": "ntpsec.ko fast path", "ntpsecd": "ntpsecd (userspace)",
          "ntpsecd-nts": "NTS: ntpsecd (userspace)", "chronyd-nts": "NTS: chronyd",
          "ntpd": "NTPsec ntpd", "floor": "no server (closed port)",
          "kernel-xleave": "interleaved: ntpsec.ko fast path",
-         "chronyd-xleave": "interleaved: chronyd"}
+         "chronyd-xleave": "interleaved: chronyd",
+         "bare": "bare in-kernel responder (yardstick)"}
 
 def load(name, part):
     try:
@@ -553,6 +572,12 @@ print("Common load %.0f requests/s from %s source ports, server on CPU 0, "
       "request sent for the floor).  Above floor: minus the cost of "
       "delivering a request to CPU 0 and dropping it at the socket lookup."
       % (rate, sockets))
+k, b = rows.get("kernel", {}), rows.get("bare", {})
+if "cpu_us" in k and "cpu_us" in b and b["cpu_us"] > 0:
+    print("The ntpsec.ko fast path against the bare responder: %.2fx its CPU "
+          "per request (%+.1f us), processing p99 %.1f against %.1f us."
+          % (k["cpu_us"] / b["cpu_us"], k["cpu_us"] - b["cpu_us"],
+             k.get("p99", float("nan")), b.get("p99", float("nan"))))
 for s in servers:
     r = rows[s]
     if "skip" not in r and s != "floor" and (r["loss"] >= 1 or not r["kept_up"]):

@@ -59,6 +59,8 @@ if [ ! -r "$build/$kver/kmod/ntpsec.ko" ]; then
 	echo "bench: building ntpsec.ko for $kver"
 	"$top/scripts/kbuild.sh" "/lib/modules/$kver/build" "$build/$kver"
 fi
+# The yardstick row's module (bench/bare): built each time, incrementally.
+"$top/scripts/kbuild.sh" "/lib/modules/$kver/build" "$build/$kver" bench/bare
 if [ ! -x "$top/.cache/ntpsec/usr/sbin/ntpd" ] && [ "$(id -u)" -eq 0 ]; then
 	"$top/scripts/setup.sh"
 fi
@@ -70,7 +72,7 @@ fi
 vmbuild=$out/vm
 mkdir -p "$vmbuild"
 ln -sfn "$build/$kver" "$vmbuild/$kver"
-servers=${BENCH_SERVERS:-kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
+servers=${BENCH_SERVERS:-bare kernel ntpsecd chronyd ntpd floor kernel-nts ntpsecd-nts chronyd-nts kernel-xleave chronyd-xleave kernel-c1 kernel-c1k kernel-c64k chronyd-c1 chronyd-c1k chronyd-c64k}
 {
 	echo "BENCH_LOADGEN='$loadgen'"
 	echo "BENCH_NTSKE_FETCH='$ntske_fetch'"

@@ -99,5 +99,5 @@ ktime_t ntpsec_rx_timestamp(struct ntpsec_net *nn, const struct sk_buff *skb,
 		return skb->tstamp;
 	}
 	*source = NTPSEC_TS_SOURCE_HOOK;
-	return hook_time;
+	return hook_time ? hook_time : ktime_get_real();
 }

@@ -42,6 +42,7 @@ int ntpsec_phc_map_del(struct ntpsec_phc_maps *maps, int ifindex);
 bool ntpsec_phc_to_utc(struct ntpsec_phc_maps *maps, int ifindex, s64 phc,
 		       s64 *utc);
 
+/* @hook_time: the clock at hook entry, or 0 to read it now if needed. */
 ktime_t ntpsec_rx_timestamp(struct ntpsec_net *nn, const struct sk_buff *skb,
 			    ktime_t hook_time, enum ntpsec_ts_source *source);
 
