@@ -82,7 +82,7 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 	unsigned int len = reply_len(kind, key);
 	struct ntp_header hdr;
 	struct ntpsec_xmit x;
-	bool interleaved;
+	bool interleaved, stamp = false;
 	ktime_t tx_time;
 
 	/* Never an amplifier: by construction, and checked. */
@@ -101,7 +101,7 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 	ntp_server_reply(&req->pkt.hdr, server_state(nn),
 			 ktime_to_ntp(req->rx_time), &hdr);
 	interleaved = kind == NTPSEC_REPLY_TIME &&
-		      ntpsec_xleave_reply(nn, &req->pkt.hdr, &hdr);
+		      ntpsec_xleave_reply(nn, &req->pkt.hdr, &hdr, &stamp);
 
 	/* The transmit timestamp is the last thing written but the MAC. */
 	tx_time = ktime_get_real();
@@ -113,7 +113,7 @@ static void answer(struct ntpsec_net *nn, struct sock *sk,
 	else if (key)
 		ntpsec_mac_sign(key, x.payload, NTP_HEADER_LEN);
 	if (kind == NTPSEC_REPLY_TIME)
-		ntpsec_xleave_track(nn, &x, hdr.receive);
+		ntpsec_xleave_track(nn, &x, hdr.receive, stamp);
 	ntpsec_xmit_send(sk, &x);
 
 	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
@@ -134,7 +134,7 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 {
 	struct ntp_header hdr;
 	struct ntpsec_xmit x;
-	bool interleaved;
+	bool interleaved, stamp = false;
 	ktime_t tx_time = 0;
 	size_t len;
 
@@ -149,7 +149,8 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 	} else {
 		ntp_server_reply(&req->pkt.hdr, server_state(nn),
 				 ktime_to_ntp(req->rx_time), &hdr);
-		interleaved = ntpsec_xleave_reply(nn, &req->pkt.hdr, &hdr);
+		interleaved = ntpsec_xleave_reply(nn, &req->pkt.hdr, &hdr,
+						  &stamp);
 		tx_time = ktime_get_real();
 		if (!interleaved)
 			hdr.transmit = ktime_to_ntp(tx_time);
@@ -164,7 +165,7 @@ static void answer_nts(struct ntpsec_net *nn, struct sock *sk,
 	}
 	skb_trim(x.skb, len);
 	if (!nak)
-		ntpsec_xleave_track(nn, &x, hdr.receive);
+		ntpsec_xleave_track(nn, &x, hdr.receive, stamp);
 	ntpsec_xmit_send(sk, &x);
 	ntpsec_count(nn, NTPSEC_CTR_ANSWERED);
 	if (nak) {

@@ -3,18 +3,24 @@
  * Interleaved server mode (RFC 9769, as chrony serves it).
  *
  * Every time reply is tracked in a slot of a fixed table, keyed by the
- * receive timestamp it carried: the reply's skb is owned by a private
- * kernel socket, and asks the driver for a hardware stamp (used when the
- * NIC's tx_type is on) and a software one (skipped by the stack when the
- * NIC promised a hardware stamp).  The stamps come back on that socket's
- * error queue, timestamp only, with the slot's key in tskey.
+ * receive timestamp it carried.  A client in interleaved mode sends, as its
+ * origin timestamp, the receive timestamp of our previous reply: such a
+ * request names a slot.  Only replies to those requests are stamped (as
+ * chrony does: stamping costs the stack a clone per reply, and a NIC that
+ * stamps one packet at a time would spend itself on clients that never ask
+ * for the stamp): the reply's skb is owned by a private kernel socket, and
+ * asks the driver for a hardware stamp (used when the NIC's tx_type is on)
+ * and a software one (skipped by the stack when the NIC promised a hardware
+ * stamp).  The stamps come back on that socket's error queue, timestamp
+ * only, with the slot's key in tskey.  So a new client's second request
+ * shows it is in interleaved mode, and its third reply is the first that
+ * can be interleaved.
  *
- * A client in interleaved mode sends, as its origin timestamp, the receive
- * timestamp of our previous reply.  If the slot it names holds that reply's
- * actual transmit time, the reply is interleaved: origin = the request's
- * receive timestamp, transmit = that earlier transmit time.  Otherwise the
- * reply is a correct basic one.  The table's size is fixed when the first
- * socket is attached; newer replies overwrite older ones in their slot.
+ * If the slot a request names holds that reply's actual transmit time, the
+ * reply is interleaved: origin = the request's receive timestamp, transmit
+ * = that earlier transmit time.  Otherwise the reply is a correct basic
+ * one.  The table's size is fixed when the first socket is attached; newer
+ * replies overwrite older ones in their slot.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -135,16 +141,19 @@ static void xleave_drain(struct ntpsec_net *nn, struct ntpsec_xleave *xl)
  * it interleaved if @req asks for it and we have the stamp.  RFC 9769's
  * test, as chrony applies it: NTPv4, an origin timestamp that is one of our
  * receive timestamps, and receive differing from transmit (a client in
- * basic mode may set them equal).  A stamp is given once.
+ * basic mode may set them equal).  A stamp is given once.  @stamp says
+ * whether this reply is to be stamped: the request named one of our
+ * replies, so its client is in interleaved mode.
  */
 bool ntpsec_xleave_reply(struct ntpsec_net *nn, const struct ntp_header *req,
-			 struct ntp_header *reply)
+			 struct ntp_header *reply, bool *stamp)
 {
 	struct ntpsec_xleave *xl = rcu_dereference(nn->xleave);
 	struct ntpsec_xleave_slot *s;
 	unsigned int idx;
 	u64 tx = 0;
 
+	*stamp = false;
 	if (!xl)
 		return false;
 	xleave_drain(nn, xl);
@@ -154,9 +163,12 @@ bool ntpsec_xleave_reply(struct ntpsec_net *nn, const struct ntp_header *req,
 	idx = slot_index(xl, (u32)req->origin);
 	s = &xl->slot[idx];
 	spin_lock(slot_lock(xl, idx));
-	if (s->rx == req->origin && s->tx && !s->served) {
-		tx = s->tx;
-		s->served = true;
+	if (s->rx == req->origin) {
+		*stamp = true;
+		if (s->tx && !s->served) {
+			tx = s->tx;
+			s->served = true;
+		}
 	}
 	spin_unlock(slot_lock(xl, idx));
 	if (!tx) {
@@ -171,10 +183,12 @@ bool ntpsec_xleave_reply(struct ntpsec_net *nn, const struct ntp_header *req,
 
 /*
  * A time reply about to leave, whose receive timestamp is @rx: its slot
- * is taken (the reply it held, if never stamped, is counted), and its skb
- * is given to our socket with stamps requested.
+ * is taken (the reply it held, if stamps were asked for and none came, is
+ * counted), and with @stamp its skb is given to our socket with stamps
+ * requested.
  */
-void ntpsec_xleave_track(struct ntpsec_net *nn, struct ntpsec_xmit *x, u64 rx)
+void ntpsec_xleave_track(struct ntpsec_net *nn, struct ntpsec_xmit *x, u64 rx,
+			 bool stamp)
 {
 	struct ntpsec_xleave *xl = rcu_dereference(nn->xleave);
 	struct ntpsec_xleave_slot *s;
@@ -189,15 +203,18 @@ void ntpsec_xleave_track(struct ntpsec_net *nn, struct ntpsec_xmit *x, u64 rx)
 	idx = slot_index(xl, (u32)rx);
 	s = &xl->slot[idx];
 	spin_lock(slot_lock(xl, idx));
-	if (s->rx && !s->tx)
+	if (s->rx && s->stamping && !s->tx)
 		ntpsec_count(nn, NTPSEC_CTR_TXTS_NONE);
 	s->rx = rx;
 	s->tx = 0;
 	s->ifindex = x->dst->dev->ifindex;
 	s->hw = false;
+	s->stamping = stamp;
 	s->served = false;
 	spin_unlock(slot_lock(xl, idx));
 
+	if (!stamp)
+		return;
 	skb_set_owner_w(x->skb, sock->sk);
 	skb_shinfo(x->skb)->tx_flags |= SKBTX_HW_TSTAMP | SKBTX_SW_TSTAMP;
 	skb_shinfo(x->skb)->tskey = (u32)rx;

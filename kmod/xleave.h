@@ -23,6 +23,7 @@ struct ntpsec_xleave_slot {
 	u64 tx;			/* its actual transmit time; 0: not stamped */
 	int ifindex;		/* the interface it left by (hardware stamps) */
 	bool hw;		/* @tx is a hardware stamp */
+	bool stamping;		/* stamps were asked for this reply */
 	bool served;		/* @tx was given in an interleaved reply */
 };
 
@@ -41,8 +42,8 @@ struct ntpsec_xmit;
 int ntpsec_xleave_enable(struct ntpsec_net *nn);
 void ntpsec_xleave_free(struct ntpsec_net *nn);
 bool ntpsec_xleave_reply(struct ntpsec_net *nn, const struct ntp_header *req,
-			 struct ntp_header *reply);
+			 struct ntp_header *reply, bool *stamp);
 void ntpsec_xleave_track(struct ntpsec_net *nn, struct ntpsec_xmit *x,
-			 u64 rx);
+			 u64 rx, bool stamp);
 
 #endif

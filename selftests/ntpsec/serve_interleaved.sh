@@ -25,30 +25,32 @@ xprobe() {	# ADDR [--version V]: xleave_probe.py from the client namespace
 	ip netns exec ntpc python3 "$(dirname "$0")/xleave_probe.py" "$@"
 }
 
-# check_probe EXPECT JSON: EXPECT is "interleaved" or "basic" for R2.
+# check_probe EXPECT JSON: EXPECT is "interleaved" or "basic" for R3.  R2
+# is basic either way: R1, a reply to a basic request, was not stamped.
 check_probe() {
 	python3 - "$@" <<'PY'
 import json, sys
 want, d = sys.argv[1], json.loads(sys.argv[2])
-for k in ("r1", "r2", "r3", "r4"):
+for k in ("r1", "r2", "r3", "r4", "r5"):
     r = d[k]
     print("# %s: %s, transmit - receive %d ns" % (k, r["mode"], r["transmit_ns"] - r["receive_ns"]))
     assert r["len"] <= r["request_len"], k
     assert r["mode"] != "bad", k
 assert d["r1"]["mode"] == "basic"
-assert d["r2"]["mode"] == want
-assert d["r3"]["mode"] == "basic", "a stamp is given once"
-assert d["r4"]["mode"] == "basic", "unknown origin"
+assert d["r2"]["mode"] == "basic", "R1 was not stamped"
+assert d["r3"]["mode"] == want
+assert d["r4"]["mode"] == "basic", "a stamp is given once"
+assert d["r5"]["mode"] == "basic", "unknown origin"
 if want == "interleaved":
-    r1, r2 = d["r1"], d["r2"]
-    # R2 carries R1's actual transmit time: after R1's clock reading (its
-    # basic transmit timestamp), before R1 reached the client.
-    late = r2["transmit_ns"] - r1["transmit_ns"]
-    print("# R1 left %d ns after its transmit timestamp was read; reached the client %d ns later"
-          % (late, r1["arrived_ns"] - r2["transmit_ns"]))
+    r2, r3 = d["r2"], d["r3"]
+    # R3 carries R2's actual transmit time: after R2's clock reading (its
+    # basic transmit timestamp), before R2 reached the client.
+    late = r3["transmit_ns"] - r2["transmit_ns"]
+    print("# R2 left %d ns after its transmit timestamp was read; reached the client %d ns later"
+          % (late, r2["arrived_ns"] - r3["transmit_ns"]))
     assert 0 <= late < 5 * 10**6, late
-    assert r2["transmit_ns"] <= r1["arrived_ns"] + 1000
-    assert r2["receive_ns"] > r1["arrived_ns"]
+    assert r3["transmit_ns"] <= r2["arrived_ns"] + 1000
+    assert r3["receive_ns"] > r2["arrived_ns"]
 PY
 }
 
@@ -56,17 +58,19 @@ start_testserver /tmp/passed_up -s $SERVER4 "[$SERVER6]:123"
 ktap_check "test server attached IPv4 and IPv6 sockets" test $? -eq 0
 
 out=$(xprobe $SERVER4)
-ktap_check "IPv4: basic, then interleaved with R1's driver stamp, then basic (replay, unknown origin)" \
+ktap_check "IPv4: basic, basic (R1 not stamped), interleaved with R2's driver stamp, basic (replay, unknown origin)" \
 	check_probe interleaved "$out"
 out=$(xprobe $SERVER6)
 ktap_check "IPv6: the same" check_probe interleaved "$out"
 out=$(xprobe --version 3 $SERVER4)
 ktap_check "NTPv3 requests are answered in basic mode" check_probe basic "$out"
 
-ktap_check "counters: 2 interleaved replies, 4 basic ones to interleaved-form requests" \
-	test "$(counter xleave)" -eq 2 -a "$(counter xleave_basic)" -eq 4
-ktap_check "counters: driver stamps, no hardware stamp" \
-	test "$(counter txts_driver)" -ge 11 -a "$(counter txts_hw)" -eq 0
+ktap_check "counters: 2 interleaved replies, 6 basic ones to interleaved-form requests" \
+	test "$(counter xleave)" -eq 2 -a "$(counter xleave_basic)" -eq 6
+# Stamped: the replies to requests naming one of ours (R2, R3, R4 of each
+# NTPv4 probe); never those to basic, NTPv3 or unknown-origin requests.
+ktap_check "counters: 6 driver stamps (interleaved clients' replies only), no hardware stamp" \
+	test "$(counter txts_driver)" -eq 6 -a "$(counter txts_hw)" -eq 0
 wire_histogram_ok() {	# one entry per stamp, receive stamp to actual send
 	ip netns exec ntps ntpsecctl --json stats | python3 -c '
 import json, sys
@@ -116,7 +120,7 @@ out=$(xprobe $SERVER4)
 ktap_check "without state every reply is a correct basic one" check_probe basic "$out"
 ktap_check "... counted, with no stamps asked for" \
 	test "$(counter xleave)" -eq 0 -a "$(counter xleave_basic)" -eq 0 \
-	     -a "$(counter txts_driver)" -eq 0 -a "$(counter answered)" -eq 4
+	     -a "$(counter txts_driver)" -eq 0 -a "$(counter answered)" -eq 5
 
 stop_testserver
 ktap_check "unload" rmmod ntpsec

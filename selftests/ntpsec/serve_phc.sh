@@ -90,20 +90,23 @@ done
 ktap_check "reply's receive time = driver stamp through the mapping, within 1 us" test $ok -eq 0
 ktap_check "the module counted hardware stamps" test "$(counter ts_hw)" -ge 1
 
-# Interleaved: R1 basic, then a request naming R1's receive timestamp gets
-# R1's hardware TX stamp.  Only replies ask the driver for TX stamps, so
-# its last one is R1's until R2 leaves.  The mapping is trusted for 16 s
-# after its fit: each try fits a new one (a test server restart).
+# Interleaved: R0 basic; R1, to a request naming R0, is basic too but
+# stamped (its client is in interleaved mode); then a request naming R1's
+# receive timestamp gets R1's hardware TX stamp.  Only replies ask the
+# driver for TX stamps, so its last one is R1's until R2 leaves.  The
+# mapping is trusted for 16 s after its fit: each try fits a new one (a
+# test server restart).
 xprobe_once() {	# ORIGIN RECEIVE
 	ip netns exec ntpc python3 "$(dirname "$0")/xleave_probe.py" \
 		--once "$1" "$2" $SERVER4
 }
 check_tx_stamp() {
-	local r1 r2 stamp
+	local r0 r1 r2 stamp
 	stop_testserver
 	start_testserver /tmp/passed_up -s -H vphc0 -M /tmp/phcmap $SERVER4 ||
 		return 1
-	r1=$(xprobe_once 0 0)
+	r0=$(xprobe_once 0 0)
+	r1=$(xprobe_once "$(jget "$r0" receive)" "$(jget "$r0" arrived)")
 	stamp=$(ip netns exec ntps cat /sys/class/net/vphc0/vphc/last_tx_hwtstamp)
 	r2=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
 	echo "# R1: $r1"
@@ -141,9 +144,10 @@ P=/sys/module/ntpsec_vphc/parameters
 stop_testserver
 start_testserver /tmp/passed_up -s -H vphc0 -M /tmp/phcmap $SERVER4
 basic=$(counter xleave_basic)
+r0=$(xprobe_once 0 0)
 echo 1 >$P/tx_stamp_single
 echo 10000000 >$P/tx_stamp_delay_us
-r1=$(xprobe_once 0 0)
+r1=$(xprobe_once "$(jget "$r0" receive)" "$(jget "$r0" arrived)")
 stamp=$(ip netns exec ntps cat /sys/class/net/vphc0/vphc/last_tx_hwtstamp)
 r2=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
 echo 0 >$P/tx_stamp_delay_us
@@ -151,7 +155,7 @@ echo 0 >$P/tx_stamp_single
 echo "# R2 before R1's stamp: $r2"
 ktap_check "before the stamp is back: a basic reply, counted" \
 	test "$(jget "$r2" mode)" = basic -a \
-	     "$(counter xleave_basic)" -eq $((basic + 1))
+	     "$(counter xleave_basic)" -eq $((basic + 2))
 sleep 10
 r3=$(xprobe_once "$(jget "$r1" receive)" "$(jget "$r1" arrived)")
 echo "# R3: $r3"

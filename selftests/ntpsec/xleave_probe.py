@@ -9,9 +9,12 @@ module's selftests, inside the VM only.
 
 1. a basic request (origin and receive zero): reply R1, basic;
 2. a request in interleaved form: origin = R1's receive timestamp,
-   receive = when R1 arrived, transmit = now: reply R2;
-3. the same request again (a replay): reply R3;
-4. a request whose origin is no receive timestamp of ours: reply R4.
+   receive = when R1 arrived, transmit = now: reply R2, basic, as R1 was
+   not stamped (a server stamps the replies of clients in interleaved
+   mode, which this request shows the client to be);
+3. the same form naming R2: reply R3;
+4. the same request again (a replay): reply R4;
+5. a request whose origin is no receive timestamp of ours: reply R5.
 
 For each reply the object says whether it was interleaved (its origin
 echoes the request's receive timestamp) or basic (it echoes the request's
@@ -80,12 +83,13 @@ def main():
         print(json.dumps(exchange(sock, args.addr, args.version, *args.once)))
         return
     r1 = exchange(sock, args.addr, args.version, 0, 0)
-    time.sleep(0.2)     # the stamp is back long before this
     r2 = exchange(sock, args.addr, args.version, r1["receive"], r1["arrived"])
-    r3 = exchange(sock, args.addr, args.version, r1["receive"], r1["arrived"])
-    r4 = exchange(sock, args.addr, args.version, r1["receive"] ^ 0x100,
-                  r1["arrived"])
-    print(json.dumps({"r1": r1, "r2": r2, "r3": r3, "r4": r4}))
+    time.sleep(0.2)     # the stamp is back long before this
+    r3 = exchange(sock, args.addr, args.version, r2["receive"], r2["arrived"])
+    r4 = exchange(sock, args.addr, args.version, r2["receive"], r2["arrived"])
+    r5 = exchange(sock, args.addr, args.version, r2["receive"] ^ 0x100,
+                  r2["arrived"])
+    print(json.dumps({"r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5}))
 
 
 if __name__ == "__main__":
