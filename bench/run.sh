@@ -170,6 +170,17 @@ if [ -n "$write" ]; then
 		  emulated HPET, cost far more than on hardware, and every server pays
 		  them: the closed-port row measures that floor, and "above floor" is
 		  each server's own work.
+		- Answering costs every server more than the floor: a route lookup,
+		  a new packet, its transmission through the veth and the wakeup of
+		  the generator's CPU.  The bare responder row (bench/bare: a kernel
+		  socket answering every request with a fixed reply, nothing else)
+		  measures floor and answer together, the least any in-kernel
+		  server can cost here; ntpsec.ko's figure beyond it is what its
+		  features (access control, rate limiting, timestamp sources,
+		  counters, the processing histogram, interleaved mode) cost.
+		- So the ratio of CPU per request to chronyd's cannot go below the
+		  bare responder's here, whatever the module does: under emulation
+		  the fixed cost of a packet in and a packet out is most of it.
 		- At the common load each request wakes the server's CPU on its own;
 		  near its maximum rate a server handles requests in batches, so its
 		  cost per request there is lower than in this table.

@@ -258,8 +258,10 @@ static bool serve(struct ntpsec_net *nn, struct sock *sk, struct sk_buff *skb,
 int ntpsec_receive(struct ntpsec_net *nn, struct sock *sk,
 		   struct sk_buff *skb)
 {
-	/* Read only when the stack did not stamp the packet (it always does
-	 * while we hold sockets, net_enable_timestamp()): a clock read costs. */
+	/*
+	 * Read only when the stack did not stamp the packet (it always does
+	 * while we hold sockets, net_enable_timestamp()): a clock read costs.
+	 */
 	ktime_t hook_time = skb->tstamp ? 0 : ktime_get_real();
 	struct ntpsec_request req;
 	enum ntp_parse_result res;
