@@ -22,18 +22,24 @@
 #include <net/route.h>
 #include <net/udp_tunnel.h>
 
+#include "../../user/wire/ntp_wire.h"
+
 #define NTP_LEN		48
-#define NTP_EPOCH_OFFSET 2208988800ULL	/* 1900 to 1970, seconds */
 
 static DEFINE_MUTEX(bare_lock);
-static struct socket *bare_sock;	/* IPv4 only: the bench's topology */
+/*
+ * IPv4 only: the bench's topology.  A kernel socket holds no reference on
+ * its namespace: the bench unloads this module before it deletes the
+ * namespace, and nothing else uses it.
+ */
+static struct socket *bare_sock;
 
+/* Big-endian NTP timestamp, with the wire code's conversion. */
 static __be64 ntp_time(ktime_t t)
 {
 	struct timespec64 ts = ktime_to_timespec64(t);
-	u64 frac = ((u64)ts.tv_nsec << 32) / NSEC_PER_SEC;
 
-	return cpu_to_be64((u64)(ts.tv_sec + NTP_EPOCH_OFFSET) << 32 | frac);
+	return cpu_to_be64(ntp_ts_from_unix(ts.tv_sec, ts.tv_nsec));
 }
 
 static int bare_rcv(struct sock *sk, struct sk_buff *skb)
@@ -48,6 +54,7 @@ static int bare_rcv(struct sock *sk, struct sk_buff *skb)
 		.fl4_sport = uh->dest,
 		.fl4_dport = uh->source,
 	};
+	__be64 rx_ntp, tx_ntp;
 	u8 *req, *rep;
 	struct sk_buff *out;
 	struct rtable *rt;
@@ -75,10 +82,12 @@ static int bare_rcv(struct sock *sk, struct sk_buff *skb)
 	rep[2] = req[2];		/* poll */
 	rep[3] = (u8)-20;		/* precision */
 	memcpy(rep + 12, "BARE", 4);
-	memcpy(rep + 16, &(__be64){ ntp_time(rx) }, 8);	/* reference */
-	memcpy(rep + 24, req + 40, 8);			/* origin */
-	memcpy(rep + 32, &(__be64){ ntp_time(rx) }, 8);	/* receive */
-	memcpy(rep + 40, &(__be64){ ntp_time(ktime_get_real()) }, 8);
+	rx_ntp = ntp_time(rx);
+	memcpy(rep + 16, &rx_ntp, 8);		/* reference */
+	memcpy(rep + 24, req + 40, 8);		/* origin */
+	memcpy(rep + 32, &rx_ntp, 8);		/* receive */
+	tx_ntp = ntp_time(ktime_get_real());
+	memcpy(rep + 40, &tx_ntp, 8);		/* transmit */
 	udp_tunnel_xmit_skb(rt, sk, out, fl4.saddr, fl4.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, uh->dest,
 			    uh->source, false, false);
